@@ -1,0 +1,106 @@
+"""The `palsov` command line: one subcommand per stage of the pipeline, kept thin."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import EXIT_OK, PalsovError
+from .project import Project, find_project
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def _project() -> Project:
+    return find_project()
+
+
+def _print_pairs(title: str, rows: list[tuple[str, str]]) -> None:
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    for name, value in rows:
+        table.add_row(name, value)
+    console.print(table)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="palsov")
+def cli() -> None:
+    """palsov: the Palestine–Soviet Union relations knowledge graph."""
+
+
+@cli.command()
+def build() -> None:
+    """Read ontology and data, validate them and write every export to dist/."""
+    from .build import build as run_build
+
+    project = _project()
+    result = run_build(project)
+    _print_pairs("palsov build", result.stats.rows())
+    console.print(f"wrote {len(result.written)} files to {project.dist_dir}")
+
+
+@cli.command()
+def stats() -> None:
+    """Count the events, actors, stances, links and candidates, and the evidence share."""
+    from .graph import KnowledgeGraph
+    from .stats import compute
+
+    _print_pairs("palsov stats", compute(KnowledgeGraph.read(_project()).store).rows())
+
+
+@cli.command("export")
+@click.option("--format", "format_name", default="turtle", show_default=True,
+              help="turtle, jsonld, ntriples, nquads, trig or rdfxml")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write; standard output when omitted.")
+def export_command(format_name: str, out: Path | None) -> None:
+    """Serialise the merged graph (ontology and data)."""
+    from .export import get_format
+    from .graph import KnowledgeGraph
+
+    fmt = get_format(format_name)
+    kg = KnowledgeGraph.read(_project())
+    if out is None:
+        sys.stdout.buffer.write(fmt.render(kg))
+    else:
+        from .export import export
+
+        export(kg, format_name, out)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="HTML file to write (default dist/ontology.html).")
+def docs(out: Path | None) -> None:
+    """Render the ontology's documentation page (pyLODE) into dist/."""
+    from .docs import render
+    from .graph import KnowledgeGraph
+
+    project = _project()
+    target = out or project.dist_dir / "ontology.html"
+    kg = KnowledgeGraph.read(project, data_files=[])
+    render(kg.ontology, target)
+    console.print(f"wrote {target}")
+
+
+def main() -> None:
+    try:
+        status = cli.main(standalone_mode=False)
+    except PalsovError as error:
+        errors.print(f"palsov: error: {error}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        errors.print("palsov: aborted")
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(2)
+    sys.exit(status if isinstance(status, int) else EXIT_OK)

@@ -1,0 +1,53 @@
+"""The knowledge graph of a project: its ontology and data, read once, served to every stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from .load import read_triples, to_rdflib
+from .project import Project
+
+
+@dataclass
+class KnowledgeGraph:
+    """The triples of the ontology files and of the data files, kept apart and merged on demand."""
+
+    ontology_triples: list[ox.Triple]
+    data_triples: list[ox.Triple]
+    data_files: list[Path] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, project: Project, data_files: list[Path] | None = None) -> KnowledgeGraph:
+        files = data_files if data_files is not None else project.data_files()
+        return cls(
+            ontology_triples=[t for p in project.ontology_files() for t in read_triples(p)],
+            data_triples=[t for p in files for t in read_triples(p)],
+            data_files=files,
+        )
+
+    @cached_property
+    def store(self) -> ox.Store:
+        """The merged graph in the embedded store's default graph."""
+        store = ox.Store()
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.all_triples())
+        return store
+
+    @cached_property
+    def ontology(self) -> Graph:
+        return to_rdflib(self.ontology_triples)
+
+    @cached_property
+    def data(self) -> Graph:
+        return to_rdflib(self.data_triples)
+
+    @cached_property
+    def merged(self) -> Graph:
+        return to_rdflib(self.all_triples())
+
+    def all_triples(self) -> list[ox.Triple]:
+        return [*self.ontology_triples, *self.data_triples]

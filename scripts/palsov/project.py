@@ -1,0 +1,79 @@
+"""Where a palsov project keeps its parts: the fixed layout of the brief, found from any folder."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+ROOT_ENV = "PALSOV_ROOT"
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def dist_dir(self) -> Path:
+        return self.root / "dist"
+
+    @property
+    def source_text(self) -> Path:
+        return self.data_dir / "source" / "article.txt"
+
+    @property
+    def ledger(self) -> Path:
+        return self.data_dir / "ledger.csv"
+
+    def ontology_files(self) -> list[Path]:
+        return _turtle_files(self.ontology_dir)
+
+    def data_files(self) -> list[Path]:
+        return _turtle_files(self.data_dir)
+
+    def shape_files(self) -> list[Path]:
+        return _turtle_files(self.shapes_dir)
+
+
+def _turtle_files(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.ttl"))
+
+
+def _looks_like_root(folder: Path) -> bool:
+    return (folder / "ontology").is_dir() and (folder / "data").is_dir()
+
+
+def find_project(start: Path | None = None) -> Project:
+    """The project named by $PALSOV_ROOT, else the nearest folder upwards holding ontology/ and data/."""
+    named = os.environ.get(ROOT_ENV)
+    if named:
+        root = Path(named).resolve()
+        if not _looks_like_root(root):
+            raise InputError(f"{root}: ${ROOT_ENV} names no palsov project (no ontology/ and data/)")
+        return Project(root)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if _looks_like_root(folder):
+            return Project(folder)
+    raise InputError(
+        f"{here}: not inside a palsov project (no ontology/ and data/ here or above); "
+        f"run from the project folder or set ${ROOT_ENV}"
+    )
