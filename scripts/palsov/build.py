@@ -7,16 +7,27 @@ from pathlib import Path
 
 from . import export, stats
 from .graph import KnowledgeGraph
+from .output import write_atomically
 from .project import Project
+from .report import Report
+from .validate import validate_project
 
 
 @dataclass(frozen=True)
 class BuildResult:
     stats: stats.Stats
+    report: Report
     written: list[Path]
 
 
-def build(project: Project) -> BuildResult:
+def build(project: Project, strict: bool = False) -> BuildResult:
+    """Validate, then write dist/ only from data that conforms: a failed build changes nothing."""
     kg = KnowledgeGraph.read(project)
-    written = export.export_all(kg, project.dist_dir)
-    return BuildResult(stats=stats.compute(kg.store), written=written)
+    report = validate_project(project, kg=kg)
+    written: list[Path] = []
+    if report.conforms(strict):
+        written = export.export_all(kg, project.dist_dir)
+        report_path = project.dist_dir / "validation-report.ttl"
+        write_atomically(report_path, report.to_turtle())
+        written.append(report_path)
+    return BuildResult(stats=stats.compute(kg.store), report=report, written=written)

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .errors import EXIT_OK, PalsovError
+from .errors import EXIT_DATA, EXIT_OK, PalsovError
 from .project import Project, find_project
 
 console = Console()
@@ -37,14 +37,57 @@ def cli() -> None:
 
 
 @cli.command()
-def build() -> None:
+@click.option("--strict", is_flag=True, help="Fail on warnings too, not only on violations.")
+def build(strict: bool) -> None:
     """Read ontology and data, validate them and write every export to dist/."""
     from .build import build as run_build
 
     project = _project()
-    result = run_build(project)
-    _print_pairs("palsov build", result.stats.rows())
+    result = run_build(project, strict=strict)
+    rows = [*result.stats.rows(), ("validation", result.report.summary())]
+    _print_pairs("palsov build", rows)
+    if not result.report.conforms(strict):
+        errors.print(result.report.to_text(), markup=False, highlight=False, end="")
+        errors.print("palsov: the data does not conform; dist/ was left as it was")
+        sys.exit(EXIT_DATA)
     console.print(f"wrote {len(result.written)} files to {project.dist_dir}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too, not only on violations.")
+@click.option(
+    "--infos/--no-infos",
+    default=False,
+    show_default=True,
+    help="Show informational results in the text report.",
+)
+def validate(paths: tuple[Path, ...], format_name: str, strict: bool, infos: bool) -> None:
+    """Validate the data (or the given files) against the SHACL shapes.
+
+    Exit 0 when the data conforms, 1 when it has violations (or warnings with --strict).
+    """
+    from .report import Report
+    from .validate import validate_project
+
+    report = validate_project(_project(), list(paths) if paths else None)
+    if format_name == "json":
+        sys.stdout.write(report.to_json())
+    elif format_name == "turtle":
+        sys.stdout.write(report.to_turtle())
+    else:
+        shown = report if infos else Report([r for r in report.results if r.severity != "Info"])
+        sys.stdout.write(shown.to_text() if shown.results else "")
+        console.print(report.summary(), highlight=False)
+    sys.exit(EXIT_OK if report.conforms(strict) else EXIT_DATA)
 
 
 @cli.command()
@@ -57,10 +100,18 @@ def stats() -> None:
 
 
 @cli.command("export")
-@click.option("--format", "format_name", default="turtle", show_default=True,
-              help="turtle, jsonld, ntriples, nquads, trig or rdfxml")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write; standard output when omitted.")
+@click.option(
+    "--format",
+    "format_name",
+    default="turtle",
+    show_default=True,
+    help="turtle, jsonld, ntriples, nquads, trig or rdfxml",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write; standard output when omitted.",
+)
 def export_command(format_name: str, out: Path | None) -> None:
     """Serialise the merged graph (ontology and data)."""
     from .export import get_format
@@ -77,8 +128,11 @@ def export_command(format_name: str, out: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="HTML file to write (default dist/ontology.html).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="HTML file to write (default dist/ontology.html).",
+)
 def docs(out: Path | None) -> None:
     """Render the ontology's documentation page (pyLODE) into dist/."""
     from .docs import render

@@ -33,7 +33,9 @@ def rdf_format(path: Path) -> ox.RdfFormat:
         return _FORMATS[path.suffix.lower()]
     except KeyError:
         known = ", ".join(sorted(_FORMATS))
-        raise InputError(f"{path}: unknown RDF file type {path.suffix!r} (known: {known})") from None
+        raise InputError(
+            f"{path}: unknown RDF file type {path.suffix!r} (known: {known})"
+        ) from None
 
 
 def read_triples(path: Path) -> list[ox.Triple]:
@@ -42,7 +44,9 @@ def read_triples(path: Path) -> list[ox.Triple]:
         with path.open("rb") as stream:
             return [
                 quad.triple
-                for quad in ox.parse(stream, format=rdf_format(path), base_iri=path.resolve().as_uri())
+                for quad in ox.parse(
+                    stream, format=rdf_format(path), base_iri=path.resolve().as_uri()
+                )
             ]
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
@@ -80,7 +84,13 @@ def to_rdflib(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
         graph.bind(prefix, namespace)
     add = graph.add
     for triple in triples:
-        add((_rdflib_term(triple.subject), _rdflib_term(triple.predicate), _rdflib_term(triple.object)))
+        add(
+            (
+                _rdflib_term(triple.subject),
+                _rdflib_term(triple.predicate),
+                _rdflib_term(triple.object),
+            )
+        )
     return graph
 
 
@@ -92,7 +102,9 @@ def _rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     if term.language:
         return Literal(term.value, lang=term.language)
     if term.datatype.value == _XSD_STRING:
-        return Literal(term.value)  # RDF 1.1: a simple literal is an xsd:string; rdflib keeps them apart
+        return Literal(
+            term.value
+        )  # RDF 1.1: a simple literal is an xsd:string; rdflib keeps them apart
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 

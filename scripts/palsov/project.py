@@ -62,12 +62,14 @@ def _looks_like_root(folder: Path) -> bool:
 
 
 def find_project(start: Path | None = None) -> Project:
-    """The project named by $PALSOV_ROOT, else the nearest folder upwards holding ontology/ and data/."""
+    """The project named by $PALSOV_ROOT, else the nearest folder above with ontology/ and data/."""
     named = os.environ.get(ROOT_ENV)
     if named:
         root = Path(named).resolve()
         if not _looks_like_root(root):
-            raise InputError(f"{root}: ${ROOT_ENV} names no palsov project (no ontology/ and data/)")
+            raise InputError(
+                f"{root}: ${ROOT_ENV} names no palsov project (no ontology/ and data/)"
+            )
         return Project(root)
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
