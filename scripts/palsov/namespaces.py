@@ -28,6 +28,7 @@ CRM = Namespace("http://www.cidoc-crm.org/cidoc-crm/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 WD = Namespace("http://www.wikidata.org/entity/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 #: Prefixes bound in every graph the project writes, so exports read the same everywhere.
 PREFIXES: dict[str, str] = {
@@ -69,6 +70,7 @@ PREFIXES: dict[str, str] = {
     "sh": str(SH),
     "vann": str(VANN),
     "wd": str(WD),
+    "spdx": str(SPDX),
 }
 
 __all__ = [
@@ -90,6 +92,7 @@ __all__ = [
     "SEM",
     "SH",
     "SKOS",
+    "SPDX",
     "TIME",
     "VANN",
     "VOCAB",

@@ -1,0 +1,49 @@
+"""Shared fixtures: the project this suite lives in, its graph, and a throw-away copy to damage."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from palsov.graph import KnowledgeGraph
+from palsov.project import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_PARTS = ("ontology", "data", "shapes", "queries")
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def kg(project: Project) -> KnowledgeGraph:
+    return KnowledgeGraph.read(project)
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Project:
+    """A copy of the project's sources in a temporary folder, free to break."""
+    for part in PROJECT_PARTS:
+        shutil.copytree(ROOT / part, tmp_path / part)
+    return Project(tmp_path)
+
+
+def run_palsov(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the command line as a user would, in its own process."""
+    env = {k: v for k, v in os.environ.items() if k != "PALSOV_ROOT"}
+    return subprocess.run(
+        [sys.executable, "-m", "palsov", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
