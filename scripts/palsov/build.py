@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import export, stats
+from . import docs, export, stats
 from .graph import KnowledgeGraph
 from .output import write_atomically
 from .project import Project
@@ -30,4 +30,9 @@ def build(project: Project, strict: bool = False) -> BuildResult:
         report_path = project.dist_dir / "validation-report.ttl"
         write_atomically(report_path, report.to_turtle())
         written.append(report_path)
+        written.append(
+            docs.render_if_changed(
+                kg.ontology, project.ontology_files(), project.dist_dir / "ontology.html"
+            )
+        )
     return BuildResult(stats=stats.compute(kg.store), report=report, written=written)

@@ -1,8 +1,9 @@
 """Serialising the merged graph to the standard RDF formats, deterministically.
 
-Turtle, RDF/XML and JSON-LD are written by rdflib (readable, prefixed, grouped by subject);
-N-Triples, N-Quads and TriG by pyoxigraph from sorted statements. The graph has no blank nodes,
-so sorting is enough to make two builds byte-identical.
+pyoxigraph writes every format but JSON-LD from statements sorted by subject, predicate and
+object, so Turtle and TriG come out grouped by subject and prefixed, and N-Triples and N-Quads
+line-sorted; rdflib compacts the JSON-LD. The graph has no blank nodes, so sorting is enough to
+make two builds byte-identical.
 """
 
 from __future__ import annotations
@@ -31,12 +32,26 @@ class Format:
     render: Callable[[KnowledgeGraph], bytes]
 
 
+def _sorted_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
+    return sorted(
+        set(kg.all_triples()), key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
+    )
+
+
+def _sorted_prefixes(data: bytes) -> bytes:
+    """pyoxigraph writes the @prefix lines in no fixed order; sort them for byte-identical builds."""
+    lines = data.splitlines(keepends=True)
+    count = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix")), len(lines))
+    return b"".join(sorted(lines[:count]) + lines[count:])
+
+
 def _turtle(kg: KnowledgeGraph) -> bytes:
-    return kg.merged.serialize(format="turtle", encoding="utf-8")
+    data = ox.serialize(_sorted_triples(kg), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+    return _sorted_prefixes(data)
 
 
 def _rdfxml(kg: KnowledgeGraph) -> bytes:
-    return kg.merged.serialize(format="pretty-xml", encoding="utf-8")
+    return ox.serialize(_sorted_triples(kg), format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES))
 
 
 def _jsonld(kg: KnowledgeGraph) -> bytes:
@@ -56,13 +71,15 @@ def _sorted_lines(data: bytes) -> bytes:
 
 
 def _ntriples(kg: KnowledgeGraph) -> bytes:
-    return _sorted_lines(ox.serialize(kg.all_triples(), format=ox.RdfFormat.N_TRIPLES))
+    return _sorted_lines(ox.serialize(set(kg.all_triples()), format=ox.RdfFormat.N_TRIPLES))
 
 
 def _named_quads(kg: KnowledgeGraph) -> list[ox.Quad]:
     quads = {ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in kg.ontology_triples}
     quads |= {ox.Quad(t.subject, t.predicate, t.object, DATA_GRAPH) for t in kg.data_triples}
-    return sorted(quads, key=str)
+    return sorted(
+        quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+    )
 
 
 def _nquads(kg: KnowledgeGraph) -> bytes:
@@ -70,7 +87,8 @@ def _nquads(kg: KnowledgeGraph) -> bytes:
 
 
 def _trig(kg: KnowledgeGraph) -> bytes:
-    return ox.serialize(_named_quads(kg), format=ox.RdfFormat.TRIG, prefixes=dict(PREFIXES))
+    data = ox.serialize(_named_quads(kg), format=ox.RdfFormat.TRIG, prefixes=dict(PREFIXES))
+    return _sorted_prefixes(data)
 
 
 FORMATS: dict[str, Format] = {

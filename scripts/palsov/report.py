@@ -83,11 +83,12 @@ class Report:
         graph.bind("sh", SH)
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace)
-        report = BNode()
+        # Numbered blank nodes, so that the same results give the same file.
+        report = BNode("report")
         graph.add((report, RDF.type, SH.ValidationReport))
         graph.add((report, SH.conforms, Literal(self.conforms())))
-        for r in self.results:
-            node = BNode()
+        for number, r in enumerate(self.results, 1):
+            node = BNode(f"result{number}")
             graph.add((report, SH.result, node))
             graph.add((node, RDF.type, SH.ValidationResult))
             graph.add((node, SH.focusNode, _term(r.focus)))
