@@ -85,8 +85,7 @@ def validate(paths: tuple[Path, ...], format_name: str, strict: bool, infos: boo
         sys.stdout.write(report.to_turtle())
     else:
         shown = report if infos else Report([r for r in report.results if r.severity != "Info"])
-        sys.stdout.write(shown.to_text() if shown.results else "")
-        console.print(report.summary(), highlight=False)
+        sys.stdout.write(shown.to_text(summary=report.summary()))
     sys.exit(EXIT_OK if report.conforms(strict) else EXIT_DATA)
 
 

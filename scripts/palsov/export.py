@@ -39,7 +39,7 @@ def _sorted_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
 
 
 def _sorted_prefixes(data: bytes) -> bytes:
-    """pyoxigraph writes the @prefix lines in no fixed order; sort them for byte-identical builds."""
+    """pyoxigraph writes @prefix lines in no fixed order; sort them for byte-identical builds."""
     lines = data.splitlines(keepends=True)
     count = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix")), len(lines))
     return b"".join(sorted(lines[:count]) + lines[count:])

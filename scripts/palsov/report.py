@@ -54,7 +54,8 @@ class Report:
         return f"{'conforms' if self.conforms() else 'does not conform'}: {counts}"
 
     # ------------------------------------------------------------------ renderings
-    def to_text(self) -> str:
+    def to_text(self, summary: str | None = None) -> str:
+        """Results grouped by shape, then the summary line (this report's, unless one is given)."""
         lines = []
         for shape, results in self.by_shape().items():
             lines.append(f"{_short(shape)}  ({len(results)})")
@@ -66,7 +67,7 @@ class Report:
                 if r.value is not None:
                     lines.append(f"      value: {r.value}")
                 lines.append(f"      {r.message}")
-        lines.append(self.summary())
+        lines.append(summary or self.summary())
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
@@ -111,8 +112,20 @@ def _term(text: str) -> URIRef | Literal:
     return URIRef(text) if "://" in text or text.startswith("urn:") else Literal(text)
 
 
+#: The project's prefixes and the shapes', longest namespace first so the most specific wins.
+_SHORT_NAMES = sorted(
+    {**PREFIXES, "palsovsh": "https://w3id.org/palsov/shapes#"}.items(),
+    key=lambda item: -len(item[1]),
+)
+
+
 def _short(iri: str) -> str:
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+    """A compact name for an IRI, or for a SHACL path written as ^iri or iri / iri."""
+    if " / " in iri:
+        return " / ".join(_short(part) for part in iri.split(" / "))
+    if iri.startswith("^"):
+        return "^" + _short(iri[1:])
+    for prefix, namespace in _SHORT_NAMES:
         if iri.startswith(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"
     return iri

@@ -210,7 +210,7 @@ def _path_text(graph: Graph, path: Node | None) -> str | None:
     if inverse is not None:
         return f"^{inverse}"
     items = list(graph.items(path))
-    return "/".join(str(i) for i in items) if items else str(path)
+    return " / ".join(str(i) for i in items) if items else str(path)
 
 
 def _value_text(value: Node | None) -> str | None:

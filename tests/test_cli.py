@@ -1,0 +1,155 @@
+"""The command line as a user meets it: exit statuses, one-line errors, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, SH
+
+from palsov.export import FORMATS
+from palsov.graph import KnowledgeGraph
+from palsov.project import Project
+
+from .conftest import run_palsov
+
+RDFLIB_FORMATS = {
+    "turtle": "turtle",
+    "jsonld": "json-ld",
+    "ntriples": "nt",
+    "nquads": "nquads",
+    "trig": "trig",
+    "rdfxml": "xml",
+}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+
+
+def test_build_writes_every_export_and_reports_counts(project_copy: Project) -> None:
+    result = run_palsov("build", cwd=project_copy.root)
+    assert result.returncode == 0, result.stderr
+    assert "events" in result.stdout and "37" in result.stdout
+    assert "conforms: 0 violations" in result.stdout
+    written = set(snapshot(project_copy.dist_dir))
+    assert {f"palsov.{f.extension}" for f in FORMATS.values()} <= written
+    assert {"validation-report.ttl", "ontology.html"} <= written
+
+
+def test_two_builds_are_byte_identical(project_copy: Project) -> None:
+    assert run_palsov("build", cwd=project_copy.root).returncode == 0
+    first = snapshot(project_copy.dist_dir)
+    assert run_palsov("build", cwd=project_copy.root).returncode == 0
+    assert snapshot(project_copy.dist_dir) == first
+
+
+def test_malformed_turtle_exits_2_with_one_line_naming_file_line_and_cause(
+    project_copy: Project,
+) -> None:
+    broken = project_copy.data_dir / "actors.ttl"
+    lines = broken.read_text(encoding="utf-8").splitlines()
+    lines[59] = lines[59] + ' "unterminated'
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_palsov("build", cwd=project_copy.root)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    message = result.stderr.strip().splitlines()
+    assert len(message) == 1, result.stderr
+    assert str(broken) in message[0] and "line 60" in message[0]
+    assert not project_copy.dist_dir.exists()
+
+
+def test_data_that_fails_validation_exits_1_and_leaves_dist_as_it_was(
+    project_copy: Project,
+) -> None:
+    assert run_palsov("build", cwd=project_copy.root).returncode == 0
+    before = snapshot(project_copy.dist_dir)
+    stances = project_copy.data_dir / "stances.ttl"
+    text = stances.read_text(encoding="utf-8")
+    stances.write_text(text.replace("palsov:polarity polarity:support ;", "", 1), encoding="utf-8")
+    result = run_palsov("build", cwd=project_copy.root)
+    assert result.returncode == 1
+    assert "A stance has exactly one polarity." in result.stderr
+    assert snapshot(project_copy.dist_dir) == before
+
+
+def test_validate_reports_in_text_json_and_turtle(project: Project) -> None:
+    text = run_palsov("validate", cwd=project.root)
+    assert text.returncode == 0, text.stdout + text.stderr
+    assert "conforms: 0 violations, 0 warnings" in text.stdout
+
+    as_json = run_palsov("validate", "--format", "json", cwd=project.root)
+    document = json.loads(as_json.stdout)
+    assert document["conforms"] is True and document["counts"]["violation"] == 0
+    assert {r["severity"] for r in document["results"]} == {"Info"}
+
+    as_turtle = run_palsov("validate", "--format", "turtle", cwd=project.root)
+    report = Graph().parse(data=as_turtle.stdout, format="turtle")
+    node = report.value(predicate=RDF.type, object=SH.ValidationReport)
+    assert report.value(node, SH.conforms).toPython() is True
+
+
+def test_validate_given_files_reports_faults_grouped_by_shape(
+    project_copy: Project, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix palsov: <https://w3id.org/palsov/ontology#> .\n"
+        "<https://w3id.org/palsov/id/stance/orphan> a palsov:Stance .\n",
+        encoding="utf-8",
+    )
+    result = run_palsov("validate", str(bad), cwd=project_copy.root)
+    assert result.returncode == 1
+    assert "palsovsh:StanceShape" in result.stdout
+    assert "<https://w3id.org/palsov/id/stance/orphan>" in result.stdout
+    assert "A stance has exactly one holder, a described actor." in result.stdout
+
+
+def test_validate_missing_file_exits_2(project: Project, tmp_path: Path) -> None:
+    result = run_palsov("validate", str(tmp_path / "nowhere.ttl"), cwd=project.root)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"palsov: error: {tmp_path / 'nowhere.ttl'}: no such file"
+
+
+def test_outside_a_project_exits_2(tmp_path: Path) -> None:
+    result = run_palsov("stats", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "not inside a palsov project" in result.stderr
+
+
+def test_unknown_format_exits_2(project: Project) -> None:
+    result = run_palsov("export", "--format", "yaml", cwd=project.root)
+    assert result.returncode == 2
+    assert "unknown format 'yaml'" in result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_every_export_round_trips_to_the_merged_graph(
+    project: Project, kg: KnowledgeGraph, tmp_path: Path, name: str
+) -> None:
+    out = tmp_path / f"out.{FORMATS[name].extension}"
+    result = run_palsov("export", "--format", name, "--out", str(out), cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    parsed = Graph()
+    if name in ("nquads", "trig"):
+        from rdflib import Dataset
+
+        dataset = Dataset()
+        dataset.parse(out, format=RDFLIB_FORMATS[name])
+        for s, p, o, _ in dataset.quads():
+            parsed.add((s, p, o))
+    else:
+        parsed.parse(out, format=RDFLIB_FORMATS[name])
+    assert len(parsed) == len(kg.merged)
+    assert isomorphic(parsed, kg.merged)
+
+
+def test_docs_renders_the_ontology_page(project_copy: Project) -> None:
+    result = run_palsov("docs", cwd=project_copy.root)
+    assert result.returncode == 0, result.stderr
+    page = (project_copy.dist_dir / "ontology.html").read_text(encoding="utf-8")
+    assert "palsov ontology" in page and "Stance" in page and "TimeSpan" in page
