@@ -127,6 +127,99 @@ def export_command(format_name: str, out: Path | None) -> None:
 
 
 @cli.command()
+def queries() -> None:
+    """List the saved queries: name, summary and parameters."""
+    from .queries import saved_queries
+
+    table = Table(title="saved queries", title_justify="left")
+    table.add_column("name", style="bold")
+    table.add_column("summary")
+    table.add_column("parameters (default)")
+    for query in saved_queries(_project().queries_dir):
+        parameters = ", ".join(
+            f"{p.name}={p.default}" if p.default else p.name for p in query.parameters.values()
+        )
+        table.add_row(query.name, query.summary, parameters)
+    console.print(table)
+
+
+def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"{option} takes NAME=VALUE, not {value!r}")
+        pairs[key] = rest
+    return pairs
+
+
+@cli.command("query")
+@click.argument("name")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter's value; repeat for several.",
+)
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Run on this SPARQL 1.1 endpoint instead of the embedded store.",
+)
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    metavar="FROM=TO",
+    help="Send the query's SERVICE <FROM> calls to TO instead (e.g. a local Wikidata mirror).",
+)
+def query_command(
+    name: str,
+    params: tuple[str, ...],
+    format_name: str,
+    endpoint: str | None,
+    services: tuple[str, ...],
+) -> None:
+    """Run the saved query NAME on the embedded store or on --endpoint."""
+    from .queries import find_query
+    from .query import run_embedded, run_endpoint, with_services
+
+    project = _project()
+    saved = find_query(project.queries_dir, name)
+    text = with_services(
+        saved, saved.bind(_pairs(params, "--param")), _pairs(services, "--service")
+    )
+    if endpoint:
+        results = run_endpoint(endpoint, text)
+    else:
+        from .graph import KnowledgeGraph
+
+        results = run_embedded(KnowledgeGraph.read(project).store, text)
+    if format_name == "json":
+        sys.stdout.write(results.to_json())
+    elif format_name == "csv":
+        sys.stdout.write(results.to_csv())
+    elif format_name == "tsv":
+        sys.stdout.write(results.to_tsv())
+    else:
+        table = Table(title=f"{saved.name}: {saved.summary}", title_justify="left")
+        for variable in results.variables:
+            table.add_column(variable, overflow="fold")
+        for row in results.rows:
+            table.add_row(*(row[v]["value"] if v in row else "" for v in results.variables))
+        console.print(table)
+        console.print(f"{len(results.rows)} rows", highlight=False)
+
+
+@cli.command()
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -25,6 +25,9 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _PARAMETER = re.compile(r"\?_([A-Za-z][A-Za-z0-9]*)(?:_(iri|xsd_[A-Za-z]+))?\b")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_OUTER_WHERE = re.compile(
+    r"^\s*(?:SELECT|CONSTRUCT|ASK|DESCRIBE)\b.*?\bWHERE\s*\{", re.S | re.M | re.I
+)
 HEADER_KEYS = ("summary", "description", "tags")
 
 
@@ -135,7 +138,7 @@ class SavedQuery:
         return found
 
     def bind(self, values: dict[str, str]) -> str:
-        """The query text with every parameter bound by a VALUES block appended to it."""
+        """The query text with every parameter bound by a VALUES block at the head of its WHERE."""
         unknown = sorted(set(values) - set(self.parameters))
         if unknown:
             valid = ", ".join(self.parameters) or "none"
@@ -151,7 +154,12 @@ class SavedQuery:
                 raise InputError(f"query {self.name}: parameter {name} has no value and no default")
             variables.append(f"?{parameter.variable}")
             terms.append(parameter.term(value))
-        return f"{self.text.rstrip()}\nVALUES ({' '.join(variables)}) {{ ({' '.join(terms)}) }}\n"
+        values = f"VALUES ({' '.join(variables)}) {{ ({' '.join(terms)}) }}"
+        # At the head of the outermost group, so that FILTERs and BINDs of the query see the values.
+        where = _OUTER_WHERE.search(self.text)
+        if where is None:
+            raise InputError(f"{self.path}: no WHERE {{ … }} to bind the parameters in")
+        return f"{self.text[: where.end()]}\n  {values}{self.text[where.end() :]}"
 
 
 def _mapping(value: object) -> dict:
