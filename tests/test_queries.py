@@ -1,0 +1,495 @@
+"""Saved queries: headers, safe parameters, pinned answers, the same on the embedded store and on
+a real Oxigraph server, and the federated query against a local stand-in for Wikidata."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+from rdflib.plugins.sparql import prepareQuery
+
+from palsov.errors import InputError
+from palsov.graph import KnowledgeGraph
+from palsov.project import Project
+from palsov.queries import Parameter, SavedQuery, find_query, saved_queries
+from palsov.query import Results, run_embedded, run_endpoint, with_services
+
+from .conftest import ROOT, run_palsov
+from .servers import oxigraph_server
+
+ID = "https://w3id.org/palsov/id/"
+WIKIDATA = "https://query.wikidata.org/sparql"
+QUERIES = saved_queries(ROOT / "queries")
+LOCAL = [q for q in QUERIES if "SERVICE" not in q.text]
+WD_FIXTURE = (ROOT / "tests" / "fixtures" / "wikidata-stand-in.nt").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def server(kg: KnowledgeGraph) -> Iterator[str]:
+    data = ox.serialize(kg.all_triples(), format=ox.RdfFormat.N_TRIPLES)
+    with oxigraph_server(data=data) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def wikidata() -> Iterator[str]:
+    with oxigraph_server(data=WD_FIXTURE) as base:
+        yield base
+
+
+def answer(kg: KnowledgeGraph, name: str, **params: str) -> Results:
+    return run_embedded(kg.store, find_query(ROOT / "queries", name).bind(params))
+
+
+def local(value: str | None) -> str | None:
+    """The last segment of a dataset IRI, for readable pins."""
+    return (
+        value.rsplit("/", 1)[1] if value and value.startswith("https://w3id.org/palsov/") else value
+    )
+
+
+def column(results: Results, name: str) -> list[str | None]:
+    return [local(row[name]["value"]) if name in row else None for row in results.rows]
+
+
+# ------------------------------------------------------------------------------- form
+
+
+def test_there_are_at_least_fifteen_competency_questions() -> None:
+    assert len([q for q in QUERIES if q.name.startswith("cq-")]) >= 15
+    assert all(q.name.startswith("cq-") or q.is_violation_check for q in QUERIES)
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_every_query_has_a_complete_header(query: SavedQuery) -> None:
+    for key in ("summary", "description", "tags"):
+        assert query.header.get(key), f"{query.name} has no #+ {key}:"
+    assert all(p.default is not None for p in query.parameters.values()), (
+        "every parameter has a default"
+    )
+    assert all(p.description for p in query.parameters.values()), "every parameter is described"
+    assert ("SERVICE <https://query.wikidata.org/sparql>" in query.text) == (
+        query.endpoint == WIKIDATA
+    )
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_every_query_parses_under_rdflib_and_pyoxigraph(query: SavedQuery, wikidata: str) -> None:
+    text = query.bind({})
+    prepareQuery(text)
+    if "SERVICE" in text:
+        text = with_services(query, text, {WIKIDATA: f"{wikidata}/query"})
+    assert isinstance(ox.Store().query(text), ox.QuerySolutions)
+
+
+# ------------------------------------------------------------------------------- parameters
+
+
+def test_parameters_are_typed_validated_and_never_pasted_into_the_text() -> None:
+    query = find_query(ROOT / "queries", "cq-stance-history")
+    assert set(query.parameters) == {"holder", "issue"}
+    hostile = ID + "actor/x> } ; DROP ALL ; #"
+    with pytest.raises(InputError, match="is not an IRI"):
+        query.bind({"holder": hostile})
+    with pytest.raises(InputError, match="unknown parameter colour"):
+        query.bind({"colour": "red"})
+    bound = query.bind({"holder": ID + "actor/plo"})
+    assert bound.count(ID + "actor/plo") == 1 and "VALUES (?_holder_iri ?_issue_iri)" in bound
+    text = Parameter("name", "_name", "string").term('say "hi"\n')
+    assert text == '"say \\"hi\\"\\n"'
+    with pytest.raises(InputError, match="not a date"):
+        Parameter("from", "_from_xsd_date", "date").term("1964-02-30")
+
+
+# ------------------------------------------------------------------------------- pinned answers
+
+
+def test_timeline_lists_every_event_in_order(kg: KnowledgeGraph) -> None:
+    results = answer(kg, "cq-timeline")
+    assert len(results.rows) == 37
+    assert list(zip(column(results, "date"), column(results, "event"), strict=True))[:12] == [
+        ("1919", "founding-of-the-communist-party-of-palestine"),
+        ("[1919..]", "admission-of-the-communist-party-of-palestine-to-the-comintern"),
+        ("[1919..]", "comintern-advice-to-the-communist-party-of-palestine"),
+        ("[1919..]", "split-of-the-communist-party-of-palestine"),
+        ("[..1947]", "second-world-war"),
+        ("1947", "soviet-and-vatican-call-for-the-internationalisation-of-jerusalem"),
+        ("1947", "soviet-call-for-an-arab-palestinian-state"),
+        ("1947", "soviet-reversal-on-partition"),
+        ("1947", "soviet-vote-for-the-un-partition-plan"),
+        ("1948", "first-arab-israeli-war"),
+        ("1949/..", "murders-and-arrests-by-the-soviet-union-and-eastern-bloc"),
+        ("1958-05-15", "soviet-uar-joint-press-release"),
+    ]
+    assert column(results, "event")[-3:] == [
+        "dissolution-of-the-soviet-union",
+        "termination-of-palestine-soviet-union-relations",
+        "succession-of-the-soviet-union-by-the-russian-federation",
+    ]
+    vote = results.rows[8]
+    assert vote["participants"]["value"] == "Soviet Union (voter); United Nations (host)"
+    assert (
+        vote["quote"]["value"]
+        == "voted in favor of the United Nations Partition Plan for Palestine"
+    )
+
+
+def test_stance_history_shows_the_1947_reversal_on_partition(kg: KnowledgeGraph) -> None:
+    results = answer(kg, "cq-stance-history")
+    assert results.plain() == [
+        (
+            ID + "stance/soviet-union-on-partition-until-1947",
+            "The Soviet Union opposes the partition of Palestine",
+            "opposition",
+            "-1",
+            "after the Second World War until 1947",
+            None,
+            "1947-12-31",
+            "Both the Soviet Union and communist parties in the Middle East were against a"
+            " partition of Palestine, instead wanting a unified Arab-Jewish state.",
+        ),
+        (
+            ID + "stance/soviet-union-on-partition-from-1947",
+            "The Soviet Union supports the partition of Palestine",
+            "support",
+            "1",
+            "from 1947",
+            "1947-01-01",
+            None,
+            "voted in favor of the United Nations Partition Plan for Palestine",
+        ),
+    ]
+
+
+def test_stance_history_of_soviet_support_for_the_palestinian_cause(kg: KnowledgeGraph) -> None:
+    results = answer(
+        kg, "cq-stance-history", issue="https://w3id.org/palsov/vocab/issue/palestinian-cause"
+    )
+    assert list(zip(column(results, "polarity"), column(results, "period"), strict=True)) == [
+        ("reluctance", "initially, until 1967"),
+        ("support", "from 1967 to 1985"),
+        ("qualified support", "from 1985"),
+    ]
+
+
+def test_stances_on_the_two_state_solution_and_its_rival(kg: KnowledgeGraph) -> None:
+    results = answer(kg, "cq-stances-on-issue")
+    assert {(r[0], r[1], r[2]) for r in results.plain()} == {
+        ("two-state solution", "Soviet Union", "support"),
+        ("democratic state in all of Palestine", "Palestine Liberation Organization", "support"),
+        ("democratic state in all of Palestine", "Soviet Union", "reluctance"),
+    }
+
+
+def test_events_between_two_dates(kg: KnowledgeGraph) -> None:
+    results = answer(kg, "cq-events-between", **{"from": "1958-01-01", "to": "1964-05-31"})
+    assert column(results, "event") == [
+        "admission-of-the-communist-party-of-palestine-to-the-comintern",
+        "comintern-advice-to-the-communist-party-of-palestine",
+        "split-of-the-communist-party-of-palestine",
+        "murders-and-arrests-by-the-soviet-union-and-eastern-bloc",
+        "soviet-uar-joint-press-release",
+        "secret-soviet-contacts-with-palestinian-leaders",
+        "soviet-algerian-joint-press-release",
+        "nikita-khrushchev-repeats-the-inalienable-rights-phrase",
+        "nikita-khrushchev-visit-to-egypt",
+        "soviet-condemnation-of-palestinian-terrorism",  # "initially, before 1967": it may be
+    ]
+
+
+def test_events_of_a_named_period(kg: KnowledgeGraph) -> None:
+    results = answer(kg, "cq-events-of-period", period=ID + "period/british-mandate")
+    assert column(results, "event") == [
+        "founding-of-the-communist-party-of-palestine",
+        "admission-of-the-communist-party-of-palestine-to-the-comintern",
+        "comintern-advice-to-the-communist-party-of-palestine",
+        "split-of-the-communist-party-of-palestine",
+        "soviet-and-vatican-call-for-the-internationalisation-of-jerusalem",
+        "soviet-call-for-an-arab-palestinian-state",
+        "soviet-reversal-on-partition",
+        "soviet-vote-for-the-un-partition-plan",
+    ]
+    assert len(answer(kg, "cq-events-of-period").rows) == 12
+
+
+def test_participants_and_roles_of_an_event(kg: KnowledgeGraph) -> None:
+    results = answer(kg, "cq-event-participants")
+    assert {(r[1], r[2]) for r in results.plain()} == {
+        ("Soviet Union", "predecessor"),
+        ("Russian Federation", "successor"),
+        ("Soviet Embassy to Palestine", "predecessor"),
+        ("Russian Embassy to Palestine", "successor"),
+    }
+
+
+def test_co_participation_network(kg: KnowledgeGraph) -> None:
+    results = answer(kg, "cq-co-participation")
+    assert len(results.rows) == 40
+    assert results.plain()[:6] == [
+        ("Palestine Liberation Organization", "Soviet Union", "3", "1967", "1991"),
+        ("Abdullah Hourani", "Soviet Union", "2", "1990", "1990"),
+        ("Arab states", "Israel", "2", "1948", "1967"),
+        ("Communist International", "Communist Party of Palestine", "2", "1919", "1919"),
+        ("Palestinian social organisations", "Soviet Union", "2", "1965", "1965"),
+        ("Soviet Union", "United Nations", "2", "1947", "1989"),
+    ]
+
+
+def test_relation_and_missions_with_dates_and_successors(kg: KnowledgeGraph) -> None:
+    results = answer(kg, "cq-relation-and-missions")
+    assert [(r[0], local(r[1]), r[3], r[4], r[5], r[6]) for r in results.plain()] == [
+        (
+            "relation",
+            "palestine-soviet-union",
+            "Soviet Union and Palestine Liberation Organization",
+            None,
+            "1974–1991",
+            None,
+        ),
+        (
+            "mission",
+            "plo-embassy-to-the-soviet-union",
+            "Palestine Liberation Organization to Soviet Union",
+            "Moscow",
+            "from 1974",
+            None,
+        ),
+        (
+            "mission",
+            "russian-embassy-to-palestine",
+            "Russian Federation to Palestinians",
+            None,
+            "from 1991",
+            None,
+        ),
+        (
+            "mission",
+            "soviet-embassy-to-palestine",
+            "Soviet Union to Palestinians",
+            None,
+            "until 1991",
+            "Russian Embassy to Palestine",
+        ),
+    ]
+
+
+def test_plo_factions_and_their_positions_towards_the_ussr(kg: KnowledgeGraph) -> None:
+    results = answer(kg, "cq-plo-factions")
+    assert [(r[0], r[1], r[2]) for r in results.plain()] == [
+        ("Democratic Front for the Liberation of Palestine", "negotiations", "opposition"),
+        (
+            "Democratic Front for the Liberation of Palestine",
+            "support for an actor",
+            "qualified support",
+        ),
+        ("Fatah", None, None),
+        ("Popular Front for the Liberation of Palestine", "negotiations", "opposition"),
+        (
+            "Popular Front for the Liberation of Palestine",
+            "support for an actor",
+            "qualified support",
+        ),
+    ]
+
+
+def test_who_praised_or_criticised_soviet_conduct(kg: KnowledgeGraph) -> None:
+    results = answer(kg, "cq-third-party-reactions")
+    assert [(r[0], r[1], r[2]) for r in results.plain()] == [
+        ("Government of Israel", "support", "after November 1988"),
+        ("United States Department of State", "support", "after November 1988"),
+        ("Abdullah Hourani", "opposition", "from September 1990"),
+    ]
+
+
+def test_hedged_and_attributed_claims(kg: KnowledgeGraph) -> None:
+    results = answer(kg, "cq-hedged-claims")
+    found = {(local(r[0]), r[1], r[2]) for r in results.plain()}
+    assert len(results.rows) == 11
+    assert {
+        ("soviet-union-on-us-diplomacy", "probable", None),
+        ("soviet-union-on-self-determination-from-1969", "apparent", None),
+        (
+            "secret-soviet-contacts-with-palestinian-leaders",
+            "stated as fact",
+            "a Palestinian journalist",
+        ),
+        (
+            "prevention-of-palestinian-membership-of-the-un-and-who",
+            "stated as fact",
+            "Government of Israel",
+        ),
+    } <= found
+
+
+def test_all_the_evidence_for_a_resource(kg: KnowledgeGraph, project: Project) -> None:
+    results = answer(kg, "cq-evidence")
+    text = project.source_text.read_text(encoding="utf-8")
+    assert [(r[1], r[2], r[3]) for r in results.plain()] == [
+        ("943", "1089", "stated as fact"),
+        ("1091", "1125", "stated as fact"),
+    ]
+    for quote, start, end, *_ in results.plain():
+        assert text[int(start) : int(end)] == quote
+
+
+def test_every_stance_change(kg: KnowledgeGraph) -> None:
+    results = answer(kg, "cq-stance-changes")
+    assert [(r[1], r[2], r[3], r[4]) for r in results.plain()] == [
+        ("partition of Palestine", "opposition", "support", "1947-01-01"),
+        ("support for the Palestinian cause", "reluctance", "support", "1967-01-01"),
+        (
+            "Palestinian self-determination",
+            "neither for nor against",
+            "qualified support",
+            "1969-07-01",
+        ),
+        ("support for the Palestinian cause", "support", "qualified support", "1985-01-01"),
+    ]
+
+
+def test_cooperation_conflict_profile_by_year(kg: KnowledgeGraph) -> None:
+    results = answer(kg, "cq-cooperation-profile")
+    profile = {r[0]: r[1:] for r in results.plain()}
+    assert sum(int(events) for events, *_ in profile.values()) == 37
+    assert profile["1964"] == ("4", "4", "0", "4")
+    assert profile["1974"] == ("3", "3", "0", "4")
+    assert profile["1990"] == ("2", "0", "2", "-2")
+
+
+def test_every_local_resource_with_its_wikidata_item(kg: KnowledgeGraph) -> None:
+    results = answer(kg, "cq-wikidata-links")
+    statuses = [(local(r[0]), r[2].rsplit("/", 1)[1], r[3]) for r in results.plain()]
+    assert len(statuses) == 16
+    assert statuses[0] == ("yasser-arafat", "Q34211", "candidate")
+    assert ("soviet-union", "Q15180", "verified") in statuses
+    assert all(r[4] for r in results.plain())
+
+
+@pytest.mark.parametrize(
+    "query", [q for q in QUERIES if q.is_violation_check], ids=lambda q: q.name
+)
+def test_integrity_queries_match_nothing_on_the_real_data(
+    kg: KnowledgeGraph, query: SavedQuery
+) -> None:
+    assert run_embedded(kg.store, query.text).rows == []
+
+
+# ------------------------------------------------------------------------------- engines
+
+
+@pytest.mark.parametrize("query", LOCAL, ids=lambda q: q.name)
+def test_the_embedded_store_and_an_oxigraph_server_agree(
+    kg: KnowledgeGraph, server: str, query: SavedQuery
+) -> None:
+    text = query.bind({})
+    embedded = run_embedded(kg.store, text)
+    remote = run_endpoint(f"{server}/query", text)
+    assert remote.variables == embedded.variables
+    assert remote.plain() == embedded.plain()
+
+
+def test_federated_query_against_a_local_stand_in_for_wikidata(
+    kg: KnowledgeGraph, server: str, wikidata: str
+) -> None:
+    query = find_query(ROOT / "queries", "cq-wikidata-enrichment")
+    text = with_services(query, query.bind({}), {WIKIDATA: f"{wikidata}/query"})
+    expected = [
+        (
+            ID + "actor/joseph-stalin",
+            "Joseph Stalin",
+            "http://www.wikidata.org/entity/Q855",
+            "1878-12-18",
+            "1953-03-05",
+            None,
+            None,
+        ),
+        (
+            ID + "actor/soviet-union",
+            "Soviet Union",
+            "http://www.wikidata.org/entity/Q15180",
+            None,
+            None,
+            "1922-12-30",
+            "1991-12-26",
+        ),
+    ]
+    assert run_embedded(kg.store, text).plain() == expected
+    assert run_endpoint(f"{server}/query", text).plain() == expected
+
+
+# ------------------------------------------------------------------------------- command line
+
+
+def test_palsov_queries_lists_names_summaries_and_parameters(project: Project) -> None:
+    result = run_palsov("queries", cwd=project.root)
+    assert result.returncode == 0
+    assert "cq-stance-history" in result.stdout and "holder=" in result.stdout
+
+
+def test_palsov_query_json_is_standard_sparql_results_json(project: Project) -> None:
+    result = run_palsov("query", "cq-stance-history", "--format", "json", cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["head"]["vars"][:3] == ["stance", "label", "polarity"]
+    first = document["results"]["bindings"][0]
+    assert first["stance"] == {
+        "type": "uri",
+        "value": ID + "stance/soviet-union-on-partition-until-1947",
+    }
+    assert first["score"] == {
+        "type": "literal",
+        "value": "-1",
+        "datatype": "http://www.w3.org/2001/XMLSchema#decimal",
+    }
+    assert "begin" not in first
+
+
+def test_palsov_query_csv_tsv_and_table(project: Project) -> None:
+    csv_out = run_palsov("query", "cq-stance-changes", "--format", "csv", cwd=project.root).stdout
+    assert (
+        csv_out.splitlines()[0]
+        == "holder,issue,oldPolarity,newPolarity,changed,oldStance,newStance"
+    )
+    assert len(csv_out.splitlines()) == 5
+    tsv_out = run_palsov("query", "cq-stance-changes", "--format", "tsv", cwd=project.root).stdout
+    assert tsv_out.splitlines()[0].startswith("?holder\t?issue")
+    assert '"1947-01-01"^^<http://www.w3.org/2001/XMLSchema#date>' in tsv_out
+    table = run_palsov("query", "cq-stance-history", cwd=project.root)
+    assert table.returncode == 0 and "cq-stance-history" in table.stdout
+    assert table.stdout.rstrip().endswith("2 rows")
+
+
+def test_palsov_query_errors_exit_2_and_list_what_is_valid(project: Project) -> None:
+    unknown = run_palsov("query", "no-such-query", cwd=project.root)
+    assert unknown.returncode == 2 and "valid: cq-co-participation" in unknown.stderr
+    bad_param = run_palsov("query", "cq-stance-history", "--param", "colour=red", cwd=project.root)
+    assert bad_param.returncode == 2 and "valid: holder, issue" in bad_param.stderr
+    bad_date = run_palsov(
+        "query", "cq-events-between", "--param", "from=1964-13-01", cwd=project.root
+    )
+    assert bad_date.returncode == 2 and "not a date" in bad_date.stderr
+    unreachable = run_palsov(
+        "query", "cq-timeline", "--endpoint", "http://127.0.0.1:9/query", cwd=project.root
+    )
+    assert unreachable.returncode == 2 and "cannot reach the endpoint" in unreachable.stderr
+    assert all("Traceback" not in r.stderr for r in (unknown, bad_param, bad_date, unreachable))
+
+
+def test_palsov_query_on_an_endpoint_with_parameters(project: Project, server: str) -> None:
+    result = run_palsov(
+        "query",
+        "cq-stance-history",
+        "--endpoint",
+        f"{server}/query",
+        "--format",
+        "csv",
+        "--param",
+        f"holder={ID}actor/plo",
+        "--param",
+        "issue=https://w3id.org/palsov/vocab/issue/democratic-state",
+        cwd=project.root,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith(f"{ID}stance/plo-on-a-democratic-state,")
