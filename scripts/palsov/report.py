@@ -15,7 +15,7 @@ from .namespaces import PREFIXES
 SEVERITIES = ("Violation", "Warning", "Info")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Result:
     shape: str  # the named shape (or query file) that found it: the key results are grouped by
     focus: str
@@ -25,6 +25,9 @@ class Result:
     value: str | None = None
     component: str = ""  # the SHACL constraint component, or the constraint's own IRI
     focus_label: str | None = field(default=None, compare=False)
+    #: The exact shape node or SPARQL constraint that produced the result (a blank node's id for
+    #: an anonymous property shape), to tell apart two constraints of one shape on one path.
+    source: str = field(default="", compare=False)
 
 
 @dataclass
@@ -32,7 +35,7 @@ class Report:
     results: list[Result]
 
     def __post_init__(self) -> None:
-        self.results = sorted(set(self.results))
+        self.results = sorted(set(self.results), key=_order)
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
@@ -106,6 +109,11 @@ class Report:
 
     def to_turtle(self) -> str:
         return self.to_graph().serialize(format="turtle")
+
+
+def _order(result: Result) -> tuple[str, ...]:
+    return (result.shape, result.focus, result.severity, result.path or "", result.value or "",
+            result.component, result.message)
 
 
 def _term(text: str) -> URIRef | Literal:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pyshacl
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.namespace import RDFS, SH, SKOS
 from rdflib.term import Node
 
 from .errors import InputError
@@ -38,6 +38,7 @@ _SCHEMA_TEXT = "https://schema.org/text"
 @dataclass(frozen=True)
 class SparqlConstraint:
     shape: str
+    node: str  # the constraint's node in the shapes graph (an IRI, or a blank node's id)
     constraint: str
     query: str
     message: str
@@ -87,6 +88,7 @@ def _sparql_constraints(graph: Graph) -> Iterable[SparqlConstraint]:
         query = f"{prefixes}SELECT * WHERE {{\n  {where}\n  {{ {inner} }}\n}}"
         yield SparqlConstraint(
             shape=str(shape),
+            node=str(constraint),
             constraint=str(constraint)
             if isinstance(constraint, URIRef)
             else str(SH.SPARQLConstraintComponent),
@@ -147,7 +149,8 @@ def _core_results(kg: KnowledgeGraph, shapes: Shapes, labels: _Labels) -> Iterab
     _, report, _ = pyshacl.validate(
         kg.merged, shacl_graph=shapes.core, inference="none", allow_infos=True, allow_warnings=True
     )
-    for node in report.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: pyshacl also types the nested sh:detail results of sh:node.
+    for node in report.objects(None, SH.result):
         focus = report.value(node, SH.focusNode)
         path = report.value(node, SH.resultPath)
         value = report.value(node, SH.value)
@@ -161,6 +164,7 @@ def _core_results(kg: KnowledgeGraph, shapes: Shapes, labels: _Labels) -> Iterab
             path=_path_text(report, path),
             value=_value_text(value),
             component=str(report.value(node, SH.sourceConstraintComponent)),
+            source=str(report.value(node, SH.sourceShape)),
         )
 
 
@@ -186,6 +190,7 @@ def _sparql_results(store: ox.Store, shapes: Shapes, labels: _Labels) -> Iterabl
                 path=bindings["path"].value if "path" in bindings else None,
                 value=_ox_text(bindings["value"]) if "value" in bindings else None,
                 component=constraint.constraint,
+                source=constraint.node,
             )
 
 
