@@ -112,8 +112,15 @@ class Report:
 
 
 def _order(result: Result) -> tuple[str, ...]:
-    return (result.shape, result.focus, result.severity, result.path or "", result.value or "",
-            result.component, result.message)
+    return (
+        result.shape,
+        result.focus,
+        result.severity,
+        result.path or "",
+        result.value or "",
+        result.component,
+        result.message,
+    )
 
 
 def _term(text: str) -> URIRef | Literal:
