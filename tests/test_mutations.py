@@ -209,6 +209,28 @@ def _(t: Triples) -> Triples:
 
 
 @mutant(
+    "an event before its participant was formed",
+    f"{ID}event/founding-of-the-communist-party-of-palestine",
+    SHAPES + "EventShape",
+)
+def _(t: Triples) -> Triples:
+    # The Russian Federation, formed by the succession of 1991, said to take part in a 1919 founding.
+    russia = iri(f"{ID}actor/russian-federation")
+    return t | {
+        ox.Triple(
+            iri(f"{ID}event/founding-of-the-communist-party-of-palestine"),
+            iri("http://semanticweb.cs.vu.nl/2009/11/sem/hasActor"),
+            russia,
+        ),
+        ox.Triple(
+            russia,
+            iri(CRM + "P95i_was_formed_by"),
+            iri(f"{ID}event/succession-of-the-soviet-union-by-the-russian-federation"),
+        ),
+    }
+
+
+@mutant(
     "event type outside its scheme",
     f"{ID}event/yasser-arafat-visit-to-moscow",
     SHAPES + "EventShape",
