@@ -214,7 +214,7 @@ def _(t: Triples) -> Triples:
     SHAPES + "EventShape",
 )
 def _(t: Triples) -> Triples:
-    # The Russian Federation, formed by the succession of 1991, said to take part in a 1919 founding.
+    # The Russian Federation, formed in 1991, said to take part in a founding of 1919.
     russia = iri(f"{ID}actor/russian-federation")
     return t | {
         ox.Triple(
