@@ -153,3 +153,14 @@ def test_docs_renders_the_ontology_page(project_copy: Project) -> None:
     assert result.returncode == 0, result.stderr
     page = (project_copy.dist_dir / "ontology.html").read_text(encoding="utf-8")
     assert "palsov ontology" in page and "Stance" in page and "TimeSpan" in page
+
+
+def test_bench_times_every_command_and_writes_json(project_copy: Project) -> None:
+    result = run_palsov("bench", "--runs", "1", cwd=project_copy.root, timeout=300)
+    assert result.returncode == 0, result.stderr
+    document = json.loads((project_copy.dist_dir / "bench.json").read_text(encoding="utf-8"))
+    commands = [t["command"] for t in document["timings"]]
+    assert commands[:2] == ["palsov build", "palsov validate"]
+    assert "palsov query cq-timeline --format csv" in commands
+    assert not any("cq-wikidata-enrichment" in c for c in commands)  # it needs the network
+    assert all(t["runs"] == 1 and t["median_s"] > 0 for t in document["timings"])

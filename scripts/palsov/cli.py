@@ -237,6 +237,30 @@ def docs(out: Path | None) -> None:
     console.print(f"wrote {target}")
 
 
+@cli.command()
+@click.option(
+    "--runs",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1, 100),
+    help="Runs of each command; the median is reported.",
+)
+def bench(runs: int) -> None:
+    """Time every command as a whole process on the real data (medians); writes dist/bench.json."""
+    from .bench import run
+
+    project = _project()
+    table = Table(title=f"palsov bench: whole process, {runs} runs", title_justify="left")
+    for column in ("command", "median s", "min s", "max s"):
+        table.add_column(column, justify="left" if column == "command" else "right")
+    for timing in run(project, runs):
+        table.add_row(
+            timing.command, f"{timing.median_s:.3f}", f"{timing.min_s:.3f}", f"{timing.max_s:.3f}"
+        )
+    console.print(table)
+    console.print(f"wrote {project.dist_dir / 'bench.json'}")
+
+
 def main() -> None:
     try:
         status = cli.main(standalone_mode=False)
