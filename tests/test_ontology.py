@@ -7,24 +7,31 @@ from pathlib import Path
 import owlrl
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import (
+
+from palsov.graph import KnowledgeGraph
+from palsov.namespaces import (
+    BASE,
+    CRM,
     DCAT,
     DCTERMS,
+    OA,
     ORG,
     OWL,
+    PALSOV,
+    PREFIXES,
     PROV,
     RDF,
     RDFS,
     SDO,
+    SEM,
     SH,
     SKOS,
+    SPDX,
     TIME,
+    VANN,
     VOID,
     XSD,
 )
-
-from palsov.graph import KnowledgeGraph
-from palsov.namespaces import BASE, CRM, OA, PALSOV, PREFIXES, SEM, SPDX, VANN
 from palsov.project import Project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vocabularies"
