@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import docs, export, stats
+from . import describe, docs, export, stats
 from .graph import KnowledgeGraph
 from .output import write_atomically
 from .project import Project
+from .queries import find_query
 from .report import Report
 from .validate import validate_project
 
@@ -26,7 +27,8 @@ def build(project: Project, strict: bool = False) -> BuildResult:
     report = validate_project(project, kg=kg)
     written: list[Path] = []
     if report.conforms(strict):
-        written = export.export_all(kg, project.dist_dir)
+        timeline = find_query(project.queries_dir, "cq-timeline").text
+        written = export.export_all(kg, project.dist_dir, timeline_query=timeline)
         report_path = project.dist_dir / "validation-report.ttl"
         write_atomically(report_path, report.to_turtle())
         written.append(report_path)
@@ -35,4 +37,7 @@ def build(project: Project, strict: bool = False) -> BuildResult:
                 kg.ontology, project.ontology_files(), project.dist_dir / "ontology.html"
             )
         )
+        manifest = project.dist_dir / "SHA256SUMS"
+        write_atomically(manifest, describe.sha256sums(written))
+        written.append(manifest)
     return BuildResult(stats=stats.compute(kg.store), report=report, written=written)

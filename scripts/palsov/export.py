@@ -8,20 +8,23 @@ make two builds byte-identical.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from pyld import jsonld as pyld
 
+from . import describe, jsonld
 from .errors import InputError
 from .graph import KnowledgeGraph
 from .namespaces import BASE, PREFIXES
 from .output import write_atomically
+from .timeline import timeline
 
 ONTOLOGY_GRAPH = ox.NamedNode(BASE + "graph/ontology")
 DATA_GRAPH = ox.NamedNode(BASE + "graph/data")
+DESCRIPTION_GRAPH = ox.NamedNode(BASE + "graph/description")
 
 
 @dataclass(frozen=True)
@@ -55,15 +58,10 @@ def _rdfxml(kg: KnowledgeGraph) -> bytes:
 
 
 def _jsonld(kg: KnowledgeGraph) -> bytes:
-    text = kg.merged.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
-    document = json.loads(text)
-    nodes = document.get("@graph", [])
-    for node in nodes:
-        for key, value in node.items():
-            if isinstance(value, list):
-                node[key] = sorted(value, key=lambda item: json.dumps(item, sort_keys=True))
-    document["@graph"] = sorted(nodes, key=lambda node: node.get("@id", ""))
-    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    """JSON-LD 1.1 compacted with the project's context, which it carries inline."""
+    compacted = pyld.compact(jsonld.expand(kg.all_triples()), {"@context": kg.context})
+    compacted["@graph"] = sorted(compacted.get("@graph", []), key=lambda node: node.get("id", ""))
+    return jsonld.dumps(compacted)
 
 
 def _sorted_lines(data: bytes) -> bytes:
@@ -77,6 +75,9 @@ def _ntriples(kg: KnowledgeGraph) -> bytes:
 def _named_quads(kg: KnowledgeGraph) -> list[ox.Quad]:
     quads = {ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in kg.ontology_triples}
     quads |= {ox.Quad(t.subject, t.predicate, t.object, DATA_GRAPH) for t in kg.data_triples}
+    quads |= {
+        ox.Quad(t.subject, t.predicate, t.object, DESCRIPTION_GRAPH) for t in kg.description_triples
+    }
     return sorted(
         quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
     )
@@ -104,6 +105,10 @@ FORMATS: dict[str, Format] = {
 }
 
 
+#: The formats that hold named graphs: the ontology, the data and the dataset description apart.
+DATASET_FORMATS = ("trig", "nquads")
+
+
 def get_format(name: str) -> Format:
     try:
         return FORMATS[name]
@@ -116,5 +121,39 @@ def export(kg: KnowledgeGraph, format_name: str, out: Path) -> Path:
     return out
 
 
-def export_all(kg: KnowledgeGraph, folder: Path, stem: str = "palsov") -> list[Path]:
-    return [export(kg, f.name, folder / f"{stem}.{f.extension}") for f in FORMATS.values()]
+def export_all(
+    kg: KnowledgeGraph, folder: Path, timeline_query: str | None = None, stem: str = "palsov"
+) -> list[Path]:
+    """Every format; the merged-graph files first, so that the description can give their sizes
+    and checksums, then the dataset files (TriG, N-Quads) that carry the description itself."""
+    merged = [f for f in FORMATS.values() if f.name not in DATASET_FORMATS]
+    written = [export(kg, f.name, folder / f"{stem}.{f.extension}") for f in merged]
+    distributions = [
+        describe.distribution(p, f"The merged graph ({f.name})")
+        for p, f in zip(written, merged, strict=True)
+    ]
+    context = folder / f"palsov-context-{jsonld.CONTEXT_VERSION}.jsonld"
+    write_atomically(context, jsonld.dumps({"@context": kg.context}))
+    written.append(context)
+    timeline_path = folder / "timeline.jsonld"
+    if timeline_query:
+        write_atomically(timeline_path, jsonld.dumps(timeline(kg, timeline_query)))
+        written.append(timeline_path)
+        distributions.append(describe.distribution(timeline_path, "The timeline, framed JSON-LD"))
+    kg.description_triples = describe.describe(kg, distributions)
+    description_path = folder / "void.ttl"
+    write_atomically(
+        description_path,
+        _sorted_prefixes(
+            ox.serialize(
+                sorted(kg.description_triples, key=str),
+                format=ox.RdfFormat.TURTLE,
+                prefixes=dict(PREFIXES),
+            )
+        ),
+    )
+    written.append(description_path)
+    written += [
+        export(kg, name, folder / f"{stem}.{FORMATS[name].extension}") for name in DATASET_FORMATS
+    ]
+    return written

@@ -9,7 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from .jsonld import context_path, load_context
 from .load import read_triples, to_rdflib
+from .namespaces import PREFIXES
 from .project import Project
 
 
@@ -20,6 +22,10 @@ class KnowledgeGraph:
     ontology_triples: list[ox.Triple]
     data_triples: list[ox.Triple]
     data_files: list[Path] = field(default_factory=list)
+    #: The JSON-LD context its JSON-LD documents are compacted with.
+    context: dict = field(default_factory=lambda: dict(PREFIXES))
+    #: The dataset's VoID/DCAT description, once a build has made it (a named graph of its own).
+    description_triples: list[ox.Triple] = field(default_factory=list)
 
     @classmethod
     def read(cls, project: Project, data_files: list[Path] | None = None) -> KnowledgeGraph:
@@ -28,6 +34,7 @@ class KnowledgeGraph:
             ontology_triples=[t for p in project.ontology_files() for t in read_triples(p)],
             data_triples=[t for p in files for t in read_triples(p)],
             data_files=files,
+            context=load_context(context_path(project.ontology_dir)),
         )
 
     @cached_property
