@@ -1,0 +1,188 @@
+"""Exports: every format parses back to the same graph through two parsers; the JSON-LD through a
+JSON-LD processor too; the framed timeline, the VoID/DCAT description and SHA256SUMS."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from pyld import jsonld as pyld
+from rdflib.compare import isomorphic
+
+from palsov.export import DATA_GRAPH, DESCRIPTION_GRAPH, FORMATS, ONTOLOGY_GRAPH
+from palsov.graph import KnowledgeGraph
+from palsov.load import to_rdflib
+from palsov.project import Project
+from palsov.queries import find_query
+from palsov.query import run_embedded
+
+from .conftest import PROJECT_PARTS, ROOT, run_palsov
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+SPDX = "http://spdx.org/rdf/terms#"
+DATASET = ox.NamedNode("https://w3id.org/palsov/dataset")
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("build")
+    for part in PROJECT_PARTS:
+        shutil.copytree(ROOT / part, root / part)
+    result = run_palsov("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    yield root / "dist"
+
+
+def parse(path: Path) -> list[ox.Quad]:
+    with path.open("rb") as stream:
+        return list(ox.parse(stream, format=ox.RdfFormat.from_extension(path.suffix[1:])))
+
+
+@pytest.mark.parametrize("name", [n for n in FORMATS if n not in ("trig", "nquads")])
+def test_merged_graph_files_parse_back_identically_in_pyoxigraph(
+    dist: Path, kg: KnowledgeGraph, name: str
+) -> None:
+    triples = {q.triple for q in parse(dist / f"palsov.{FORMATS[name].extension}")}
+    assert triples == set(kg.all_triples())
+
+
+@pytest.mark.parametrize("name", ["trig", "nquads"])
+def test_dataset_files_keep_ontology_data_and_description_apart(
+    dist: Path, kg: KnowledgeGraph, name: str
+) -> None:
+    graphs: dict[str, set[ox.Triple]] = {}
+    for quad in parse(dist / f"palsov.{FORMATS[name].extension}"):
+        graphs.setdefault(quad.graph_name.value, set()).add(quad.triple)
+    description = {q.triple for q in parse(dist / "void.ttl")}
+    assert graphs == {
+        ONTOLOGY_GRAPH.value: set(kg.ontology_triples),
+        DATA_GRAPH.value: set(kg.data_triples),
+        DESCRIPTION_GRAPH.value: description,
+    }
+
+
+def test_jsonld_expands_through_a_json_ld_processor_to_the_same_graph(
+    dist: Path, kg: KnowledgeGraph
+) -> None:
+    document = json.loads((dist / "palsov.jsonld").read_text(encoding="utf-8"))
+    nquads = pyld.to_rdf(pyld.expand(document), {"format": "application/n-quads"})
+    quads = ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    assert isomorphic(to_rdflib(q.triple for q in quads), kg.merged)
+
+
+def test_jsonld_reads_as_plain_json_with_short_keys(dist: Path) -> None:
+    document = json.loads((dist / "palsov.jsonld").read_text(encoding="utf-8"))
+    nodes = {node["id"]: node for node in document["@graph"]}
+    stance = nodes["stance:soviet-union-on-partition-from-1947"]
+    assert stance["type"] == "Stance"
+    assert stance["holder"] == "actor:soviet-union"
+    assert stance["hasPolarity"] == "polarity:support"
+    span = nodes["stance:soviet-union-on-partition-from-1947/time"]
+    assert (span["earliest"], span["latestStart"], span["edtf"]) == (
+        "1947-01-01",
+        "1947-12-31",
+        "1947/..",
+    )
+    context = json.loads((dist / "palsov-context-0.1.0.jsonld").read_text(encoding="utf-8"))
+    assert context["@context"] == document["@context"]
+    assert context["@context"]["earliest"] == {
+        "@id": "crm:P82a_begin_of_the_begin",
+        "@type": "xsd:date",
+    }
+
+
+def test_timeline_is_framed_in_order_with_actors_roles_and_quotes(
+    dist: Path, kg: KnowledgeGraph, project: Project
+) -> None:
+    document = json.loads((dist / "timeline.jsonld").read_text(encoding="utf-8"))
+    events = document["@graph"]
+    ordered = [
+        row["event"]["value"]
+        for row in run_embedded(kg.store, find_query(project.queries_dir, "cq-timeline").text).rows
+    ]
+    prefix = "https://w3id.org/palsov/id/event/"
+    assert [e["id"].replace("event:", prefix) for e in events] == ordered
+    text = project.source_text.read_text(encoding="utf-8")
+    for event in events:
+        assert event["hasTime"]["edtf"]
+        for participation in (
+            event["participation"]
+            if isinstance(event["participation"], list)
+            else [event["participation"]]
+        ):
+            assert participation["value"]["label"] and participation["hasRole"]["prefLabel"]
+        evidence = (
+            event["supportedBy"]
+            if isinstance(event["supportedBy"], list)
+            else [event["supportedBy"]]
+        )
+        for annotation in evidence:
+            selectors = {s["type"]: s for s in annotation["target"]["selector"]}
+            position = selectors["TextPositionSelector"]
+            assert (
+                text[int(position["start"]) : int(position["end"])]
+                == selectors["TextQuoteSelector"]["exact"]
+            )
+    vote = next(e for e in events if e["id"] == "event:soviet-vote-for-the-un-partition-plan")
+    assert vote["hasTime"]["label"] == "in 1947"
+    assert {(p["value"]["label"], p["hasRole"]["prefLabel"]) for p in vote["participation"]} == {
+        ("Soviet Union", "voter"),
+        ("United Nations", "host"),
+    }
+
+
+def description(dist: Path) -> ox.Store:
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in parse(dist / "void.ttl"))
+    return store
+
+
+def value(store: ox.Store, subject: ox.NamedNode, predicate: str) -> str:
+    (quad,) = store.quads_for_pattern(subject, ox.NamedNode(predicate), None)
+    return quad.object.value
+
+
+def test_description_counts_the_graph_and_describes_every_distribution(
+    dist: Path, kg: KnowledgeGraph
+) -> None:
+    store = description(dist)
+    assert int(value(store, DATASET, VOID + "triples")) == len(set(kg.all_triples()))
+    assert (
+        value(store, DATASET, "http://purl.org/dc/terms/license")
+        == "https://creativecommons.org/licenses/by-sa/4.0/"
+    )
+    events = ox.NamedNode("https://w3id.org/palsov/dataset/class/palsov-Event")
+    assert int(value(store, events, VOID + "entities")) == 37
+    distributions = [
+        q.object
+        for q in store.quads_for_pattern(DATASET, ox.NamedNode(DCAT + "distribution"), None)
+    ]
+    assert len(distributions) == 5
+    for node in distributions:
+        path = dist / node.value.rsplit("/", 1)[1]
+        data = path.read_bytes()
+        assert int(value(store, node, DCAT + "byteSize")) == len(data)
+        checksum = ox.NamedNode(node.value + "/sha256")
+        assert value(store, checksum, SPDX + "checksumValue") == hashlib.sha256(data).hexdigest()
+        assert value(store, node, DCAT + "mediaType").startswith(
+            "https://www.iana.org/assignments/media-types/"
+        )
+
+
+def test_sha256sums_lists_every_file_with_its_digest(dist: Path) -> None:
+    lines = (dist / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    listed = {}
+    for line in lines:
+        digest, name = line.split("  ", 1)
+        listed[name] = digest
+    assert {"palsov.ttl", "palsov.trig", "timeline.jsonld", "void.ttl", "ontology.html"} <= set(
+        listed
+    )
+    for name, digest in listed.items():
+        assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest
