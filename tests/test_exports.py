@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 
 from palsov.export import DATA_GRAPH, DESCRIPTION_GRAPH, FORMATS, ONTOLOGY_GRAPH
 from palsov.graph import KnowledgeGraph
-from palsov.load import to_rdflib
+from palsov.parse import to_rdflib
 from palsov.project import Project
 from palsov.queries import find_query
 from palsov.query import run_embedded

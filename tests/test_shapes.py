@@ -20,7 +20,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF, SH
 
 from palsov.graph import KnowledgeGraph
-from palsov.load import read_triples
+from palsov.parse import read_triples
 from palsov.queries import saved_queries
 from palsov.report import Report
 from palsov.validate import Shapes, validate

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -13,7 +14,7 @@ from . import __version__
 from .errors import EXIT_DATA, EXIT_OK, PalsovError
 from .project import Project, find_project
 
-console = Console()
+console = Console(soft_wrap=True)
 errors = Console(stderr=True)
 
 
@@ -124,6 +125,57 @@ def export_command(format_name: str, out: Path | None) -> None:
         from .export import export
 
         export(kg, format_name, out)
+
+
+def _conforming_graph(project: Project):
+    """The project's graph, or exit 1 with the report when it does not conform."""
+    from .graph import KnowledgeGraph
+    from .validate import validate_project
+
+    kg = KnowledgeGraph.read(project)
+    report = validate_project(project, kg=kg)
+    if not report.conforms():
+        errors.print(report.to_text(), markup=False, highlight=False, end="")
+        errors.print("palsov: the data does not conform; nothing was served or loaded")
+        sys.exit(EXIT_DATA)
+    return kg
+
+
+@cli.command()
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
+def serve(port: int) -> None:
+    """Serve the build read-only at http://127.0.0.1:PORT/query until Ctrl-C."""
+    from .serve import HOST, served, served_triples
+
+    kg = _conforming_graph(_project())
+    endpoint = f"http://{HOST}:{port}/query"
+    with served(served_triples(kg, endpoint), port):
+        console.print(f"SPARQL endpoint: {endpoint} (read-only; Ctrl-C stops it)", highlight=False)
+        sys.stdout.flush()  # a supervising process reads the URL before the server stops
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            console.print("stopped", highlight=False)
+
+
+@cli.command("load")
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="The store's Graph Store Protocol endpoint, e.g. http://localhost:7878/store.",
+)
+@click.option("--graph", metavar="IRI", help="Named graph to replace (default: the default graph).")
+def load_command(endpoint: str, graph: str | None) -> None:
+    """Replace a graph of any store with the build (SPARQL 1.1 Graph Store Protocol, HTTP PUT)."""
+    from .load import push
+
+    kg = _conforming_graph(_project())
+    sent = push(list(kg.all_triples()), endpoint, graph)
+    console.print(
+        f"loaded {sent} triples into {graph or 'the default graph'} of {endpoint}", highlight=False
+    )
 
 
 @cli.command()

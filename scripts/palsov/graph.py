@@ -10,8 +10,8 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .jsonld import context_path, load_context
-from .load import read_triples, to_rdflib
 from .namespaces import PREFIXES
+from .parse import read_triples, to_rdflib
 from .project import Project
 
 

@@ -1,113 +1,52 @@
-"""Reading RDF files into the embedded store (pyoxigraph) and, where a library needs one, rdflib.
+"""`palsov load`: push the build into any store through the SPARQL 1.1 Graph Store Protocol.
 
-Every parse error becomes an InputError naming the file, the line and the cause.
+One HTTP PUT replaces the target graph (or the default graph) in a single request, which stores
+apply as one transaction: the graph holds either its old content or the whole build, never a
+part of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
 
+from . import __version__
 from .errors import InputError
-from .namespaces import PREFIXES
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
 
 
-def rdf_format(path: Path) -> ox.RdfFormat:
+def graph_url(endpoint: str, graph: str | None) -> str:
+    """The Graph Store Protocol URL of a named graph (?graph=…) or the default graph (?default)."""
+    separator = "&" if "?" in endpoint else "?"
+    if graph is None:
+        return f"{endpoint}{separator}default"
+    return f"{endpoint}{separator}graph={urllib.parse.quote(graph, safe='')}"
+
+
+def push(
+    triples: list[ox.Triple], endpoint: str, graph: str | None = None, timeout: float = 120
+) -> int:
+    """PUT the triples as N-Triples; returns how many were sent, or raises an InputError."""
+    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    request = urllib.request.Request(
+        graph_url(endpoint, graph),
+        data=body,
+        method="PUT",
+        headers={"Content-Type": "application/n-triples", "User-Agent": f"palsov/{__version__}"},
+    )
     try:
-        return _FORMATS[path.suffix.lower()]
-    except KeyError:
-        known = ", ".join(sorted(_FORMATS))
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
+    except urllib.error.HTTPError as error:
+        detail = error.read().decode(errors="replace").strip().splitlines()
+        reason = f": {detail[0]}" if detail else ""
         raise InputError(
-            f"{path}: unknown RDF file type {path.suffix!r} (known: {known})"
+            f"{endpoint}: the store refused the graph ({error.code} {error.reason}{reason})"
         ) from None
-
-
-def read_triples(path: Path) -> list[ox.Triple]:
-    """All triples of one file, or an InputError naming the file, line and cause."""
-    try:
-        with path.open("rb") as stream:
-            return [
-                quad.triple
-                for quad in ox.parse(
-                    stream, format=rdf_format(path), base_iri=path.resolve().as_uri()
-                )
-            ]
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not an RDF file") from None
-    except SyntaxError as error:
-        raise InputError(_syntax_message(path, error)) from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-
-
-def _syntax_message(path: Path, error: SyntaxError) -> str:
-    cause = error.msg
-    # pyoxigraph prefixes its message with the position we report ourselves.
-    if cause.startswith("Parser error") and ": " in cause:
-        cause = cause.split(": ", 1)[1]
-    where = f"line {error.lineno}" if error.lineno else "unknown line"
-    if error.offset:
-        where += f", column {error.offset}"
-    return f"{path}: {where}: {cause}"
-
-
-def load_store(paths: Iterable[Path], store: ox.Store | None = None) -> ox.Store:
-    """An in-memory store holding the triples of every file in its default graph."""
-    store = store if store is not None else ox.Store()
-    for path in paths:
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in read_triples(path))
-    return store
-
-
-def to_rdflib(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
-    """An rdflib Graph of the given triples, with the project's prefixes bound."""
-    graph = Graph(bind_namespaces="none")
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-    add = graph.add
-    for triple in triples:
-        add(
-            (
-                _rdflib_term(triple.subject),
-                _rdflib_term(triple.predicate),
-                _rdflib_term(triple.object),
-            )
-        )
-    return graph
-
-
-def _rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return Literal(
-            term.value
-        )  # RDF 1.1: a simple literal is an xsd:string; rdflib keeps them apart
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-def load_graph(paths: Iterable[Path]) -> Graph:
-    """An rdflib Graph of every file, parsed by pyoxigraph (faster, and one error format)."""
-    return to_rdflib(t for path in paths for t in read_triples(path))
+    except urllib.error.URLError as error:
+        raise InputError(f"{endpoint}: cannot reach the store ({error.reason})") from None
+    except TimeoutError:
+        raise InputError(f"{endpoint}: no answer within {timeout:.0f} s") from None
+    return len(triples)

@@ -23,7 +23,7 @@ from rdflib.term import Node
 
 from .errors import InputError
 from .graph import KnowledgeGraph
-from .load import read_triples, to_rdflib
+from .parse import read_triples, to_rdflib
 from .project import Project
 from .queries import SavedQuery, saved_queries
 from .report import Report, Result, _short
