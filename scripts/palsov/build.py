@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import describe, docs, export, stats
+from . import describe, docs, export, plot, stats
 from .graph import KnowledgeGraph
-from .output import write_atomically
+from .output import rebuild_if_changed, write_atomically
 from .project import Project
 from .queries import find_query
 from .report import Report
@@ -32,10 +32,24 @@ def build(project: Project, strict: bool = False) -> BuildResult:
         report_path = project.dist_dir / "validation-report.ttl"
         write_atomically(report_path, report.to_turtle())
         written.append(report_path)
-        written.append(
-            docs.render_if_changed(
-                kg.ontology, project.ontology_files(), project.dist_dir / "ontology.html"
-            )
+        # pyLODE and matplotlib take seconds: redo their output only when its sources changed.
+        page = project.dist_dir / "ontology.html"
+        written += rebuild_if_changed(
+            project.dist_dir / ".ontology.sha256",
+            project.ontology_files(),
+            [page],
+            lambda: [docs.render(kg.ontology, page)],
+        )
+        charts = [
+            project.dist_dir / f"{name}.{ext}"
+            for name in ("timeline", "network")
+            for ext in ("png", "svg")
+        ]
+        written += rebuild_if_changed(
+            project.dist_dir / ".charts.sha256",
+            project.ontology_files() + kg.data_files,
+            charts,
+            lambda: plot.plot(kg, project.dist_dir).written,
         )
         manifest = project.dist_dir / "SHA256SUMS"
         write_atomically(manifest, describe.sha256sums(written))

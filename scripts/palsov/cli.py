@@ -178,6 +178,23 @@ def load_command(endpoint: str, graph: str | None) -> None:
     )
 
 
+@cli.command("plot")
+def plot_command() -> None:
+    """Draw the timeline chart and the actor network (PNG and SVG) into dist/."""
+    from .graph import KnowledgeGraph
+    from .plot import plot
+
+    project = _project()
+    charts = plot(KnowledgeGraph.read(project), project.dist_dir)
+    console.print(
+        f"timeline: {charts.events} events, {charts.bands} stance bands in {charts.rows} rows; "
+        f"network: {charts.actors} actors, {charts.ties} ties",
+        highlight=False,
+    )
+    for path in charts.written:
+        console.print(f"wrote {path}", highlight=False)
+
+
 @cli.command()
 def queries() -> None:
     """List the saved queries: name, summary and parameters."""

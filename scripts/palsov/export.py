@@ -59,7 +59,9 @@ def _rdfxml(kg: KnowledgeGraph) -> bytes:
 
 def _jsonld(kg: KnowledgeGraph) -> bytes:
     """JSON-LD 1.1 compacted with the project's context, which it carries inline."""
-    compacted = pyld.compact(jsonld.expand(kg.all_triples()), {"@context": kg.context})
+    compacted = pyld.compact(
+        jsonld.expand(kg.all_triples()), {"@context": kg.context}, {"skipExpansion": True}
+    )
     compacted["@graph"] = sorted(compacted.get("@graph", []), key=lambda node: node.get("id", ""))
     return jsonld.dumps(compacted)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -26,3 +28,28 @@ def write_atomically(path: Path, content: bytes | str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def fingerprint(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def rebuild_if_changed(
+    stamp: Path, sources: list[Path], outputs: list[Path], render: Callable[[], list[Path]]
+) -> list[Path]:
+    """Run `render` unless its outputs exist and were made from these very sources.
+
+    The sources' SHA-256 is kept in `stamp`; slow, deterministic renderings (the ontology page,
+    the charts) are then redone only when what they show has changed.
+    """
+    current = fingerprint(sources)
+    fresh = stamp.exists() and stamp.read_text(encoding="utf-8").strip() == current
+    if fresh and all(path.exists() for path in outputs):
+        return outputs
+    written = render()
+    write_atomically(stamp, current + "\n")
+    return written

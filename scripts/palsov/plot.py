@@ -1,0 +1,318 @@
+"""`palsov plot`: the timeline chart and the actor network, as PNG and SVG in dist/.
+
+Every plotted event and stance band carries a gid (`event-…`, `stance-…`, `actor-…`) that the
+SVG keeps as an element id, so what a chart shows can be checked against the graph.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .graph import KnowledgeGraph
+from .output import write_atomically
+
+FIRST_YEAR, LAST_YEAR = 1915, 1995
+_PREFIXES = """
+PREFIX palsov: <https://w3id.org/palsov/ontology#>
+PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
+PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
+PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+_EVENTS = (
+    _PREFIXES
+    + """
+SELECT ?event ?label ?score ?earliest ?latestStart ?latest WHERE {
+  ?event a palsov:Event ; rdfs:label ?label ; sem:eventType/palsov:cooperationScore ?score ;
+         time:hasTime ?t .
+  OPTIONAL { ?t crm:P82a_begin_of_the_begin ?earliest }
+  OPTIONAL { ?t crm:P81a_end_of_the_begin ?latestStart }
+  OPTIONAL { ?t crm:P82b_end_of_the_end ?latest }
+} ORDER BY ?event"""
+)
+_STANCES = (
+    _PREFIXES
+    + """
+SELECT ?stance ?holder ?issue ?towards ?score ?earliest ?latestStart ?earliestEnd ?latest WHERE {
+  ?stance a palsov:Stance ; palsov:holder/rdfs:label ?holder ; palsov:issue/skos:prefLabel ?issue ;
+          palsov:polarity/palsov:polarityScore ?score ; time:hasTime ?t .
+  # "support for an actor" is a row per actor supported: the stances' targets tell them apart.
+  OPTIONAL {
+    SELECT ?stance (GROUP_CONCAT(?targetLabel; separator=", ") AS ?towards) WHERE {
+      ?stance palsov:issue <https://w3id.org/palsov/vocab/issue/support-for-actor> ;
+              palsov:towards/rdfs:label ?targetLabel .
+    } GROUP BY ?stance
+  }
+  OPTIONAL { ?t crm:P82a_begin_of_the_begin ?earliest }
+  OPTIONAL { ?t crm:P81a_end_of_the_begin ?latestStart }
+  OPTIONAL { ?t crm:P81b_begin_of_the_end ?earliestEnd }
+  OPTIONAL { ?t crm:P82b_end_of_the_end ?latest }
+} ORDER BY ?holder ?issue ?towards ?stance"""
+)
+_TIES = (
+    _PREFIXES
+    + """
+SELECT ?a ?aLabel ?b ?bLabel ?kind WHERE {
+  { ?e a palsov:Event ; sem:hasActor ?a , ?b . FILTER (STR(?a) < STR(?b)) BIND ("event" AS ?kind) }
+  UNION
+  { ?s a palsov:Stance ; palsov:holder ?a ; palsov:towards ?b . FILTER (?a != ?b)
+    BIND ("stance" AS ?kind) }
+  ?a rdfs:label ?aLabel . ?b rdfs:label ?bLabel .
+}"""
+)
+
+
+@dataclass(frozen=True)
+class Charts:
+    events: int
+    bands: int
+    rows: int
+    actors: int
+    ties: int
+    written: list[Path]
+
+
+def _year(*values: ox.Literal | None) -> int | None:
+    for value in values:
+        if value is not None:
+            return int(value.value[:4])
+    return None
+
+
+def _slug(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[1]
+
+
+def _save(figure, stem: Path) -> list[Path]:
+    written = []
+    for extension, metadata in (
+        ("png", {"Software": None}),
+        ("svg", {"Date": None, "Creator": None}),
+    ):
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=extension, dpi=150, metadata=metadata, bbox_inches="tight")
+        path = stem.with_suffix(f".{extension}")
+        write_atomically(path, buffer.getvalue())
+        written.append(path)
+    return written
+
+
+def _pyplot():
+    import matplotlib  # imported late: only this stage needs it, and it is slow to import
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams["svg.hashsalt"] = "palsov"  # stable element ids, byte-identical SVG
+    matplotlib.rcParams["font.size"] = 9
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+@dataclass(frozen=True)
+class Band:
+    """One stance drawn as a bar: its row, first and last year shown, polarity score, and id."""
+
+    row: str
+    begin: int
+    end: int
+    score: float
+    open_begin: bool
+    open_end: bool
+    gid: str
+
+
+def stance_bands(kg: KnowledgeGraph) -> list[Band]:
+    bands = []
+    for s in kg.store.query(_STANCES):
+        issue = s["issue"].value
+        if s["towards"] is not None:
+            issue = f"support for {s['towards'].value}"
+        begin = _year(s["earliest"], s["latestStart"])
+        end = _year(s["latest"], s["earliestEnd"])
+        bands.append(
+            Band(
+                row=f"{s['holder'].value} — {issue}",
+                begin=FIRST_YEAR if begin is None else begin,
+                end=LAST_YEAR if end is None else end + 1,
+                score=float(s["score"].value),
+                open_begin=begin is None,
+                open_end=end is None,
+                gid=f"stance-{_slug(s['stance'].value)}",
+            )
+        )
+    return bands
+
+
+def timeline_chart(kg: KnowledgeGraph, stem: Path) -> tuple[int, int, int, list[Path]]:
+    plt = _pyplot()
+    from matplotlib.colors import TwoSlopeNorm
+    from matplotlib.patches import Patch
+
+    events = list(kg.store.query(_EVENTS))
+    bands = stance_bands(kg)
+    rows: dict[str, int] = {}
+    for band in bands:
+        rows.setdefault(band.row, len(rows))
+    figure, (top, bottom) = plt.subplots(
+        2,
+        1,
+        figsize=(12, 3 + 0.24 * len(rows)),
+        sharex=True,
+        gridspec_kw={"height_ratios": [3, max(4, 0.24 * len(rows))]},
+    )
+    colours = {1: "#1a9850", 2: "#006837", 0: "#969696", -1: "#f46d43", -2: "#a50026"}
+    stacks: Counter[int] = Counter()
+    for e in events:
+        year = _year(e["earliest"], e["latestStart"], e["latest"])
+        score = int(e["score"].value)
+        stacks[year] += 1
+        top.scatter(
+            [year],
+            [stacks[year]],
+            s=42,
+            color=colours[score],
+            edgecolor="black",
+            linewidth=0.4,
+            zorder=3,
+            gid=f"event-{_slug(e['event'].value)}",
+        )
+    top.set_ylabel("events in the year")
+    top.set_ylim(0, max(stacks.values()) + 1)
+    top.set_title(
+        "Palestine–Soviet Union relations: events (CAMEO cooperation / conflict) and stances"
+    )
+    top.legend(
+        handles=[
+            Patch(color=colours[k], label=v)
+            for k, v in (
+                (2, "material cooperation"),
+                (1, "verbal cooperation"),
+                (0, "no CAMEO class"),
+                (-1, "verbal conflict"),
+                (-2, "material conflict"),
+            )
+        ],
+        loc="upper left",
+        fontsize=7,
+        ncols=5,
+        frameon=False,
+    )
+    top.grid(axis="x", alpha=0.3)
+
+    norm = TwoSlopeNorm(vmin=-1, vcenter=0, vmax=1)
+    colour_map = plt.get_cmap("RdYlGn")
+    for band in bands:
+        bottom.barh(
+            rows[band.row],
+            band.end - band.begin,
+            left=band.begin,
+            height=0.7,
+            color=colour_map(norm(band.score)),
+            edgecolor="black",
+            linewidth=0.3,
+            gid=band.gid,
+            hatch="//" if band.open_begin or band.open_end else None,
+        )
+    bottom.set_yticks(range(len(rows)), list(rows))
+    bottom.invert_yaxis()
+    bottom.set_xlim(FIRST_YEAR, LAST_YEAR)
+    bottom.set_xlabel("year (hatched: the source gives no beginning or no end)")
+    bottom.grid(axis="x", alpha=0.3)
+    for year, label in ((1947, "1947 reversal"), (1985, "new thinking")):
+        for axis in (top, bottom):
+            axis.axvline(year, color="black", linestyle=":", linewidth=0.8)
+        top.annotate(
+            label,
+            (year, top.get_ylim()[1] * 0.85),
+            xytext=(3, 0),
+            textcoords="offset points",
+            fontsize=7,
+        )
+    scale = plt.cm.ScalarMappable(norm=norm, cmap=colour_map)
+    figure.colorbar(
+        scale,
+        ax=[top, bottom],
+        label="stance polarity (-1 opposition … +1 support)",
+        fraction=0.02,
+        pad=0.01,
+    )
+    written = _save(figure, stem)
+    plt.close(figure)
+    return len(events), len(bands), len(rows), written
+
+
+def network_chart(kg: KnowledgeGraph, stem: Path) -> tuple[int, int, list[Path]]:
+    plt = _pyplot()
+    ties: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    labels: dict[str, str] = {}
+    for t in kg.store.query(_TIES):
+        a, b = t["a"].value, t["b"].value
+        labels[a], labels[b] = t["aLabel"].value, t["bLabel"].value
+        ties[tuple(sorted((a, b)))][t["kind"].value] += 1
+    actors = sorted(labels, key=lambda iri: labels[iri].lower())
+    degree = Counter(a for pair in ties for a in pair)
+    angle = {a: 2 * math.pi * n / len(actors) for n, a in enumerate(actors)}
+    where = {a: (math.cos(angle[a]), math.sin(angle[a])) for a in actors}
+    figure, axis = plt.subplots(figsize=(11, 11))
+    for (a, b), kinds in sorted(ties.items()):
+        (xa, ya), (xb, yb) = where[a], where[b]
+        width = 0.6 + 0.8 * sum(kinds.values())
+        style = "-" if kinds["event"] else "--"
+        axis.plot(
+            [xa, xb],
+            [ya, yb],
+            style,
+            color="#4a6fa5" if kinds["event"] else "#c0504d",
+            linewidth=width,
+            alpha=0.55,
+            zorder=1,
+            gid=f"tie-{_slug(a)}--{_slug(b)}",
+        )
+    for a in actors:
+        x, y = where[a]
+        axis.scatter(
+            [x],
+            [y],
+            s=40 + 25 * degree[a],
+            color="#f2c14e",
+            edgecolor="black",
+            zorder=2,
+            gid=f"actor-{_slug(a)}",
+        )
+        rotation = math.degrees(angle[a])
+        flip = 90 < rotation < 270
+        axis.text(
+            1.07 * x,
+            1.07 * y,
+            labels[a],
+            rotation=rotation - 180 if flip else rotation,
+            rotation_mode="anchor",
+            ha="right" if flip else "left",
+            va="center",
+            fontsize=8,
+        )
+    axis.set_xlim(-2.0, 2.0)
+    axis.set_ylim(-2.0, 2.0)
+    axis.set_aspect("equal")
+    axis.axis("off")
+    axis.set_title(
+        "Who acted with or towards whom: solid, together in an event; dashed, a stance towards"
+    )
+    written = _save(figure, stem)
+    plt.close(figure)
+    return len(actors), len(ties), written
+
+
+def plot(kg: KnowledgeGraph, folder: Path) -> Charts:
+    events, bands, rows, written = timeline_chart(kg, folder / "timeline")
+    actors, ties, more = network_chart(kg, folder / "network")
+    return Charts(
+        events=events, bands=bands, rows=rows, actors=actors, ties=ties, written=written + more
+    )
