@@ -5,10 +5,13 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 
@@ -71,12 +74,59 @@ def _wait_until_up(base: str, process: subprocess.Popen, limit: float = 20) -> N
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"oxigraph exited: {process.stderr.read().decode() if process.stderr else ''}"
-            )
+            raise RuntimeError(f"oxigraph exited: {process.stderr.read().decode() if process.stderr else ''}")
         try:
             with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1):
                 return
         except OSError:
             time.sleep(0.05)
     raise RuntimeError(f"oxigraph did not answer on {base} within {limit} s")
+
+
+@dataclass
+class Reply:
+    """One scripted answer: status, headers, body, and a delay before answering."""
+
+    status: int = 200
+    body: bytes = b'{"head": {"vars": []}, "results": {"bindings": []}}'
+    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/sparql-results+json"})
+    delay: float = 0.0
+
+
+@contextmanager
+def fault_server(replies: list[Reply]) -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """An HTTP server on loopback that answers each request with the next scripted reply (the last
+    one repeats); yields its /sparql URL and the headers of every request it received."""
+    received: list[dict[str, str]] = []
+    queue = list(replies)
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(length)
+            received.append(dict(self.headers))
+            reply = queue.pop(0) if len(queue) > 1 else queue[0]
+            time.sleep(reply.delay)
+            try:
+                self.send_response(reply.status)
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                self.wfile.write(reply.body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up waiting: that is what a slow-answer test wants
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args: object) -> None:  # keep the test output quiet
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", received
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -93,9 +93,7 @@ def test_validate_reports_in_text_json_and_turtle(project: Project) -> None:
     assert report.value(node, SH.conforms).toPython() is True
 
 
-def test_validate_given_files_reports_faults_grouped_by_shape(
-    project_copy: Project, tmp_path: Path
-) -> None:
+def test_validate_given_files_reports_faults_grouped_by_shape(project_copy: Project, tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text(
         "@prefix palsov: <https://w3id.org/palsov/ontology#> .\n"

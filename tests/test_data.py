@@ -36,17 +36,13 @@ def text(project: Project) -> str:
 
 def test_source_is_described_with_licence_url_and_checksum(kg: KnowledgeGraph, text: str) -> None:
     graph = kg.data
-    assert graph.value(SOURCE, DCTERMS.license) == URIRef(
-        "https://creativecommons.org/licenses/by-sa/4.0/"
-    )
+    assert graph.value(SOURCE, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by-sa/4.0/")
     assert graph.value(SOURCE, SDO.url) == URIRef(
         "https://en.wikipedia.org/wiki/Palestine%E2%80%93Soviet_Union_relations"
     )
     assert str(graph.value(SOURCE, DCTERMS.title)) == "Palestine–Soviet Union relations"
     checksum = graph.value(SOURCE, SPDX.checksum)
-    assert (
-        str(graph.value(checksum, SPDX.checksumValue)) == hashlib.sha256(text.encode()).hexdigest()
-    )
+    assert str(graph.value(checksum, SPDX.checksumValue)) == hashlib.sha256(text.encode()).hexdigest()
     assert str(graph.value(SOURCE, SDO.text)) == text
 
 
@@ -60,10 +56,7 @@ def evidence(kg: KnowledgeGraph) -> list[tuple[URIRef, str, int, int]]:
              ?q a oa:TextQuoteSelector ; oa:exact ?exact .
              ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end . }"""
     )
-    return [
-        (URIRef(r["a"].value), r["exact"].value, int(r["start"].value), int(r["end"].value))
-        for r in rows
-    ]
+    return [(URIRef(r["a"].value), r["exact"].value, int(r["start"].value), int(r["end"].value)) for r in rows]
 
 
 def test_every_quote_is_the_source_text_at_its_offsets(kg: KnowledgeGraph, text: str) -> None:
@@ -103,9 +96,7 @@ def test_counts_are_pinned(kg: KnowledgeGraph) -> None:
     }
 
 
-def test_ledger_accounts_for_every_sentence_of_the_body(
-    project: Project, kg: KnowledgeGraph, text: str
-) -> None:
+def test_ledger_accounts_for_every_sentence_of_the_body(project: Project, kg: KnowledgeGraph, text: str) -> None:
     with project.ledger.open(encoding="utf-8", newline="") as stream:
         rows = list(csv.DictReader(stream))
     body_start, body_end = text.index("Infobox"), text.index("== See also ==")
@@ -114,17 +105,11 @@ def test_ledger_accounts_for_every_sentence_of_the_body(
     for row in rows:
         start, end = int(row["start"]), int(row["end"])
         assert text[start:end] == row["text"], row["number"]
-        assert row["iris"] or row["reason"], (
-            f"sentence {row['number']} is neither modelled nor explained"
-        )
+        assert row["iris"] or row["reason"], f"sentence {row['number']} is neither modelled nor explained"
         for name in row["iris"].split():
-            assert expand(name) in subjects, (
-                f"ledger row {row['number']} names {name}, which is not in the graph"
-            )
+            assert expand(name) in subjects, f"ledger row {row['number']} names {name}, which is not in the graph"
         covered.update(range(start, end))
-    uncovered = [
-        i for i in range(body_start, body_end) if not text[i].isspace() and i not in covered
-    ]
+    uncovered = [i for i in range(body_start, body_end) if not text[i].isspace() and i not in covered]
     assert uncovered == [], text[uncovered[0] : uncovered[0] + 60] if uncovered else ""
     assert len([r for r in rows if r["kind"] == "sentence"]) == 44
 
@@ -242,9 +227,7 @@ def span(kg: KnowledgeGraph, resource: str) -> dict[str, str]:
         ),
     ],
 )
-def test_dates_are_as_precise_as_the_source_and_no_more(
-    kg: KnowledgeGraph, resource: str, expected: dict
-) -> None:
+def test_dates_are_as_precise_as_the_source_and_no_more(kg: KnowledgeGraph, resource: str, expected: dict) -> None:
     assert span(kg, resource) == expected
 
 
@@ -313,10 +296,7 @@ def test_the_1947_reversal_on_partition(kg: KnowledgeGraph) -> None:
             "issue": URIRef(BASE + "vocab/issue/"),
         },
     )
-    found = [
-        (str(r.polarity).rsplit("/", 1)[1], r.begin and str(r.begin), r.end and str(r.end))
-        for r in rows
-    ]
+    found = [(str(r.polarity).rsplit("/", 1)[1], r.begin and str(r.begin), r.end and str(r.end)) for r in rows]
     assert sorted(found, key=str) == [
         ("opposition", None, "1947-12-31"),
         ("support", "1947-01-01", None),
@@ -335,7 +315,5 @@ def test_wikidata_links_are_verified_and_candidates_kept_apart(kg: KnowledgeGrap
         assert len(records) == 1, resource
         assert len(list(kg.data.objects(records[0], DCTERMS.source))) == 2, resource
     candidates = set(kg.data.subject_objects(PALSOV.wikidataCandidate))
-    assert candidates == {
-        (expand("actor:yasser-arafat"), URIRef("http://www.wikidata.org/entity/Q34211"))
-    }
+    assert candidates == {(expand("actor:yasser-arafat"), URIRef("http://www.wikidata.org/entity/Q34211"))}
     assert not candidates & links

@@ -45,17 +45,13 @@ def parse(path: Path) -> list[ox.Quad]:
 
 
 @pytest.mark.parametrize("name", [n for n in FORMATS if n not in ("trig", "nquads")])
-def test_merged_graph_files_parse_back_identically_in_pyoxigraph(
-    dist: Path, kg: KnowledgeGraph, name: str
-) -> None:
+def test_merged_graph_files_parse_back_identically_in_pyoxigraph(dist: Path, kg: KnowledgeGraph, name: str) -> None:
     triples = {q.triple for q in parse(dist / f"palsov.{FORMATS[name].extension}")}
     assert triples == set(kg.all_triples())
 
 
 @pytest.mark.parametrize("name", ["trig", "nquads"])
-def test_dataset_files_keep_ontology_data_and_description_apart(
-    dist: Path, kg: KnowledgeGraph, name: str
-) -> None:
+def test_dataset_files_keep_ontology_data_and_description_apart(dist: Path, kg: KnowledgeGraph, name: str) -> None:
     graphs: dict[str, set[ox.Triple]] = {}
     for quad in parse(dist / f"palsov.{FORMATS[name].extension}"):
         graphs.setdefault(quad.graph_name.value, set()).add(quad.triple)
@@ -67,9 +63,7 @@ def test_dataset_files_keep_ontology_data_and_description_apart(
     }
 
 
-def test_jsonld_expands_through_a_json_ld_processor_to_the_same_graph(
-    dist: Path, kg: KnowledgeGraph
-) -> None:
+def test_jsonld_expands_through_a_json_ld_processor_to_the_same_graph(dist: Path, kg: KnowledgeGraph) -> None:
     document = json.loads((dist / "palsov.jsonld").read_text(encoding="utf-8"))
     nquads = pyld.to_rdf(pyld.expand(document), {"format": "application/n-quads"})
     quads = ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
@@ -112,23 +106,14 @@ def test_timeline_is_framed_in_order_with_actors_roles_and_quotes(
     for event in events:
         assert event["hasTime"]["edtf"]
         for participation in (
-            event["participation"]
-            if isinstance(event["participation"], list)
-            else [event["participation"]]
+            event["participation"] if isinstance(event["participation"], list) else [event["participation"]]
         ):
             assert participation["value"]["label"] and participation["hasRole"]["prefLabel"]
-        evidence = (
-            event["supportedBy"]
-            if isinstance(event["supportedBy"], list)
-            else [event["supportedBy"]]
-        )
+        evidence = event["supportedBy"] if isinstance(event["supportedBy"], list) else [event["supportedBy"]]
         for annotation in evidence:
             selectors = {s["type"]: s for s in annotation["target"]["selector"]}
             position = selectors["TextPositionSelector"]
-            assert (
-                text[int(position["start"]) : int(position["end"])]
-                == selectors["TextQuoteSelector"]["exact"]
-            )
+            assert text[int(position["start"]) : int(position["end"])] == selectors["TextQuoteSelector"]["exact"]
     vote = next(e for e in events if e["id"] == "event:soviet-vote-for-the-un-partition-plan")
     assert vote["hasTime"]["label"] == "in 1947"
     assert {(p["value"]["label"], p["hasRole"]["prefLabel"]) for p in vote["participation"]} == {
@@ -148,21 +133,15 @@ def value(store: ox.Store, subject: ox.NamedNode, predicate: str) -> str:
     return quad.object.value
 
 
-def test_description_counts_the_graph_and_describes_every_distribution(
-    dist: Path, kg: KnowledgeGraph
-) -> None:
+def test_description_counts_the_graph_and_describes_every_distribution(dist: Path, kg: KnowledgeGraph) -> None:
     store = description(dist)
     assert int(value(store, DATASET, VOID + "triples")) == len(set(kg.all_triples()))
     assert (
-        value(store, DATASET, "http://purl.org/dc/terms/license")
-        == "https://creativecommons.org/licenses/by-sa/4.0/"
+        value(store, DATASET, "http://purl.org/dc/terms/license") == "https://creativecommons.org/licenses/by-sa/4.0/"
     )
     events = ox.NamedNode("https://w3id.org/palsov/dataset/class/palsov-Event")
     assert int(value(store, events, VOID + "entities")) == 37
-    distributions = [
-        q.object
-        for q in store.quads_for_pattern(DATASET, ox.NamedNode(DCAT + "distribution"), None)
-    ]
+    distributions = [q.object for q in store.quads_for_pattern(DATASET, ox.NamedNode(DCAT + "distribution"), None)]
     assert len(distributions) == 5
     for node in distributions:
         path = dist / node.value.rsplit("/", 1)[1]
@@ -170,9 +149,7 @@ def test_description_counts_the_graph_and_describes_every_distribution(
         assert int(value(store, node, DCAT + "byteSize")) == len(data)
         checksum = ox.NamedNode(node.value + "/sha256")
         assert value(store, checksum, SPDX + "checksumValue") == hashlib.sha256(data).hexdigest()
-        assert value(store, node, DCAT + "mediaType").startswith(
-            "https://www.iana.org/assignments/media-types/"
-        )
+        assert value(store, node, DCAT + "mediaType").startswith("https://www.iana.org/assignments/media-types/")
 
 
 def test_sha256sums_lists_every_file_with_its_digest(dist: Path) -> None:
@@ -181,8 +158,6 @@ def test_sha256sums_lists_every_file_with_its_digest(dist: Path) -> None:
     for line in lines:
         digest, name = line.split("  ", 1)
         listed[name] = digest
-    assert {"palsov.ttl", "palsov.trig", "timeline.jsonld", "void.ttl", "ontology.html"} <= set(
-        listed
-    )
+    assert {"palsov.ttl", "palsov.trig", "timeline.jsonld", "void.ttl", "ontology.html"} <= set(listed)
     for name, digest in listed.items():
         assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest

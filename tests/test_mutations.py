@@ -36,14 +36,11 @@ def matching(triples: Triples, subject: str | None = None, predicate: str | None
     return {
         t
         for t in triples
-        if (subject is None or t.subject == iri(subject))
-        and (predicate is None or t.predicate == iri(predicate))
+        if (subject is None or t.subject == iri(subject)) and (predicate is None or t.predicate == iri(predicate))
     }
 
 
-def replace_object(
-    triples: Triples, subject: str, predicate: str, new: ox.NamedNode | ox.Literal
-) -> Triples:
+def replace_object(triples: Triples, subject: str, predicate: str, new: ox.NamedNode | ox.Literal) -> Triples:
     old = matching(triples, subject, predicate)
     assert len(old) == 1, (subject, predicate, old)
     (t,) = old
@@ -109,9 +106,7 @@ def _(t: Triples) -> Triples:
 
 @mutant("wrong datatype on a date", PRESS_RELEASE_TIME, SHAPES + "TimeSpanShape")
 def _(t: Triples) -> Triples:
-    return replace_object(
-        t, PRESS_RELEASE_TIME, CRM + "P82a_begin_of_the_begin", ox.Literal("1958-05-15")
-    )
+    return replace_object(t, PRESS_RELEASE_TIME, CRM + "P82a_begin_of_the_begin", ox.Literal("1958-05-15"))
 
 
 @mutant("malformed QID", f"{ID}actor/soviet-union", SHAPES + "WikidataLinkShape")
@@ -167,12 +162,8 @@ def _(t: Triples) -> Triples:
     (start,) = matching(t, position, OA + "start")
     (end,) = matching(t, position, OA + "end")
     number = iri(XSD + "nonNegativeInteger")
-    t = replace_object(
-        t, position, OA + "start", ox.Literal(str(int(start.object.value) + 1), datatype=number)
-    )
-    return replace_object(
-        t, position, OA + "end", ox.Literal(str(int(end.object.value) + 1), datatype=number)
-    )
+    t = replace_object(t, position, OA + "start", ox.Literal(str(int(start.object.value) + 1), datatype=number))
+    return replace_object(t, position, OA + "end", ox.Literal(str(int(end.object.value) + 1), datatype=number))
 
 
 @mutant(
@@ -253,11 +244,7 @@ def _(t: Triples) -> Triples:
         "https://w3id.org/palsov/ontology#polarity",
         "http://www.w3.org/2000/01/rdf-schema#label",
     }
-    extra = {
-        ox.Triple(copy, x.predicate, x.object)
-        for x in matching(t, STANCE)
-        if x.predicate.value not in kept
-    }
+    extra = {ox.Triple(copy, x.predicate, x.object) for x in matching(t, STANCE) if x.predicate.value not in kept}
     return (
         t
         | extra
@@ -314,9 +301,7 @@ def test_the_real_data_is_clean_before_mutation(project: Project, real) -> None:
 
 
 @pytest.mark.parametrize("mutation", MUTANTS, ids=lambda m: m.name.replace(" ", "-"))
-def test_each_mutant_is_caught_by_the_intended_check(
-    project: Project, real, mutation: Mutant
-) -> None:
+def test_each_mutant_is_caught_by_the_intended_check(project: Project, real, mutation: Mutant) -> None:
     ontology, data, shapes = real
     damaged = mutation.damage(set(data))
     assert damaged != data

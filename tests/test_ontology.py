@@ -92,9 +92,7 @@ def test_own_terms_are_few_labelled_defined_and_aligned(kg: KnowledgeGraph) -> N
     undocumented = []
     for term in sorted(terms):
         label = kg.ontology.value(term, RDFS.label)
-        definition = kg.ontology.value(term, SKOS.definition) or kg.ontology.value(
-            term, RDFS.comment
-        )
+        definition = kg.ontology.value(term, SKOS.definition) or kg.ontology.value(term, RDFS.comment)
         alignments = [
             o
             for p in (
@@ -107,9 +105,7 @@ def test_own_terms_are_few_labelled_defined_and_aligned(kg: KnowledgeGraph) -> N
             for o in kg.ontology.objects(term, p)
             if isinstance(o, URIRef) and not o.startswith(str(PALSOV))
         ]
-        if not (
-            isinstance(label, Literal) and label.language == "en" and definition and alignments
-        ):
+        if not (isinstance(label, Literal) and label.language == "en" and definition and alignments):
             undocumented.append(term)
         assert kg.ontology.value(term, RDFS.isDefinedBy) == URIRef(BASE + "ontology"), term
     assert undocumented == []
@@ -140,9 +136,7 @@ def _known(term: URIRef, own: set[URIRef]) -> bool | None:
 
 def used_vocabulary_terms(graph: Graph) -> set[URIRef]:
     """Every predicate and class the graph uses."""
-    return {p for p in graph.predicates()} | {
-        o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)
-    }
+    return {p for p in graph.predicates()} | {o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
 
 
 def test_every_external_term_exists_in_its_vocabulary(kg: KnowledgeGraph, project: Project) -> None:
@@ -153,9 +147,7 @@ def test_every_external_term_exists_in_its_vocabulary(kg: KnowledgeGraph, projec
     terms = used_vocabulary_terms(kg.merged) | used_vocabulary_terms(shapes)
     # Objects that name terms of vocabularies: alignments, motivations, units, SHACL paths.
     for graph in (kg.merged, shapes):
-        terms |= {
-            o for o in graph.objects() if isinstance(o, URIRef) and _known(o, own) is not None
-        }
+        terms |= {o for o in graph.objects() if isinstance(o, URIRef) and _known(o, own) is not None}
     assert len([t for t in terms if _known(t, own)]) > 100
     unknown = sorted(t for t in terms if _known(t, own) is False)
     assert unknown == []
@@ -163,9 +155,7 @@ def test_every_external_term_exists_in_its_vocabulary(kg: KnowledgeGraph, projec
 
 def test_every_namespace_used_is_declared(kg: KnowledgeGraph) -> None:
     declared = set(PREFIXES.values())
-    undeclared = sorted(
-        t for t in used_vocabulary_terms(kg.merged) if not any(t.startswith(ns) for ns in declared)
-    )
+    undeclared = sorted(t for t in used_vocabulary_terms(kg.merged) if not any(t.startswith(ns) for ns in declared))
     assert undeclared == []
 
 

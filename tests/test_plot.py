@@ -15,9 +15,7 @@ def ids(svg: str, kind: str) -> set[str]:
     return set(re.findall(rf'id="{kind}-([^"]+)"', svg))
 
 
-def test_plot_writes_charts_that_show_every_event_and_stance(
-    project_copy: Project, kg: KnowledgeGraph
-) -> None:
+def test_plot_writes_charts_that_show_every_event_and_stance(project_copy: Project, kg: KnowledgeGraph) -> None:
     result = run_palsov("plot", cwd=project_copy.root)
     assert result.returncode == 0, result.stderr
     assert "timeline: 37 events, 51 stance bands" in result.stdout

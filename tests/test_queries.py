@@ -45,9 +45,7 @@ def answer(kg: KnowledgeGraph, name: str, **params: str) -> Results:
 
 def local(value: str | None) -> str | None:
     """The last segment of a dataset IRI, for readable pins."""
-    return (
-        value.rsplit("/", 1)[1] if value and value.startswith("https://w3id.org/palsov/") else value
-    )
+    return value.rsplit("/", 1)[1] if value and value.startswith("https://w3id.org/palsov/") else value
 
 
 def column(results: Results, name: str) -> list[str | None]:
@@ -66,13 +64,9 @@ def test_there_are_at_least_fifteen_competency_questions() -> None:
 def test_every_query_has_a_complete_header(query: SavedQuery) -> None:
     for key in ("summary", "description", "tags"):
         assert query.header.get(key), f"{query.name} has no #+ {key}:"
-    assert all(p.default is not None for p in query.parameters.values()), (
-        "every parameter has a default"
-    )
+    assert all(p.default is not None for p in query.parameters.values()), "every parameter has a default"
     assert all(p.description for p in query.parameters.values()), "every parameter is described"
-    assert ("SERVICE <https://query.wikidata.org/sparql>" in query.text) == (
-        query.endpoint == WIKIDATA
-    )
+    assert ("SERVICE <https://query.wikidata.org/sparql>" in query.text) == (query.endpoint == WIKIDATA)
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
@@ -130,10 +124,7 @@ def test_timeline_lists_every_event_in_order(kg: KnowledgeGraph) -> None:
     ]
     vote = results.rows[8]
     assert vote["participants"]["value"] == "Soviet Union (voter); United Nations (host)"
-    assert (
-        vote["quote"]["value"]
-        == "voted in favor of the United Nations Partition Plan for Palestine"
-    )
+    assert vote["quote"]["value"] == "voted in favor of the United Nations Partition Plan for Palestine"
 
 
 def test_stance_history_shows_the_1947_reversal_on_partition(kg: KnowledgeGraph) -> None:
@@ -164,9 +155,7 @@ def test_stance_history_shows_the_1947_reversal_on_partition(kg: KnowledgeGraph)
 
 
 def test_stance_history_of_soviet_support_for_the_palestinian_cause(kg: KnowledgeGraph) -> None:
-    results = answer(
-        kg, "cq-stance-history", issue="https://w3id.org/palsov/vocab/issue/palestinian-cause"
-    )
+    results = answer(kg, "cq-stance-history", issue="https://w3id.org/palsov/vocab/issue/palestinian-cause")
     assert list(zip(column(results, "polarity"), column(results, "period"), strict=True)) == [
         ("reluctance", "initially, until 1967"),
         ("support", "from 1967 to 1985"),
@@ -367,12 +356,8 @@ def test_every_local_resource_with_its_wikidata_item(kg: KnowledgeGraph) -> None
     assert all(r[4] for r in results.plain())
 
 
-@pytest.mark.parametrize(
-    "query", [q for q in QUERIES if q.is_violation_check], ids=lambda q: q.name
-)
-def test_integrity_queries_match_nothing_on_the_real_data(
-    kg: KnowledgeGraph, query: SavedQuery
-) -> None:
+@pytest.mark.parametrize("query", [q for q in QUERIES if q.is_violation_check], ids=lambda q: q.name)
+def test_integrity_queries_match_nothing_on_the_real_data(kg: KnowledgeGraph, query: SavedQuery) -> None:
     assert run_embedded(kg.store, query.text).rows == []
 
 
@@ -380,9 +365,7 @@ def test_integrity_queries_match_nothing_on_the_real_data(
 
 
 @pytest.mark.parametrize("query", LOCAL, ids=lambda q: q.name)
-def test_the_embedded_store_and_an_oxigraph_server_agree(
-    kg: KnowledgeGraph, server: str, query: SavedQuery
-) -> None:
+def test_the_embedded_store_and_an_oxigraph_server_agree(kg: KnowledgeGraph, server: str, query: SavedQuery) -> None:
     text = query.bind({})
     embedded = run_embedded(kg.store, text)
     remote = run_endpoint(f"{server}/query", text)
@@ -390,9 +373,7 @@ def test_the_embedded_store_and_an_oxigraph_server_agree(
     assert remote.plain() == embedded.plain()
 
 
-def test_federated_query_against_a_local_stand_in_for_wikidata(
-    kg: KnowledgeGraph, server: str, wikidata: str
-) -> None:
+def test_federated_query_against_a_local_stand_in_for_wikidata(kg: KnowledgeGraph, server: str, wikidata: str) -> None:
     query = find_query(ROOT / "queries", "cq-wikidata-enrichment")
     text = with_services(query, query.bind({}), {WIKIDATA: f"{wikidata}/query"})
     expected = [
@@ -448,10 +429,7 @@ def test_palsov_query_json_is_standard_sparql_results_json(project: Project) -> 
 
 def test_palsov_query_csv_tsv_and_table(project: Project) -> None:
     csv_out = run_palsov("query", "cq-stance-changes", "--format", "csv", cwd=project.root).stdout
-    assert (
-        csv_out.splitlines()[0]
-        == "holder,issue,oldPolarity,newPolarity,changed,oldStance,newStance"
-    )
+    assert csv_out.splitlines()[0] == "holder,issue,oldPolarity,newPolarity,changed,oldStance,newStance"
     assert len(csv_out.splitlines()) == 5
     tsv_out = run_palsov("query", "cq-stance-changes", "--format", "tsv", cwd=project.root).stdout
     assert tsv_out.splitlines()[0].startswith("?holder\t?issue")
@@ -466,13 +444,9 @@ def test_palsov_query_errors_exit_2_and_list_what_is_valid(project: Project) -> 
     assert unknown.returncode == 2 and "valid: cq-co-participation" in unknown.stderr
     bad_param = run_palsov("query", "cq-stance-history", "--param", "colour=red", cwd=project.root)
     assert bad_param.returncode == 2 and "valid: holder, issue" in bad_param.stderr
-    bad_date = run_palsov(
-        "query", "cq-events-between", "--param", "from=1964-13-01", cwd=project.root
-    )
+    bad_date = run_palsov("query", "cq-events-between", "--param", "from=1964-13-01", cwd=project.root)
     assert bad_date.returncode == 2 and "not a date" in bad_date.stderr
-    unreachable = run_palsov(
-        "query", "cq-timeline", "--endpoint", "http://127.0.0.1:9/query", cwd=project.root
-    )
+    unreachable = run_palsov("query", "cq-timeline", "--endpoint", "http://127.0.0.1:9/query", cwd=project.root)
     assert unreachable.returncode == 2 and "cannot reach the endpoint" in unreachable.stderr
     assert all("Traceback" not in r.stderr for r in (unknown, bad_param, bad_date, unreachable))
 

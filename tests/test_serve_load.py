@@ -52,9 +52,7 @@ def put(base: str, graph: str, data: bytes) -> None:
     urllib.request.urlopen(request, timeout=30).close()
 
 
-def test_serve_answers_a_saved_query_refuses_updates_and_stops_on_ctrl_c(
-    project: Project, kg: KnowledgeGraph
-) -> None:
+def test_serve_answers_a_saved_query_refuses_updates_and_stops_on_ctrl_c(project: Project, kg: KnowledgeGraph) -> None:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "palsov", "serve", "--port", str(port)],
@@ -72,8 +70,7 @@ def test_serve_answers_a_saved_query_refuses_updates_and_stops_on_ctrl_c(
         assert run_endpoint(endpoint, query).plain() == run_embedded(kg.store, query).plain()
         described = run_endpoint(
             endpoint,
-            "SELECT ?e WHERE { <https://w3id.org/palsov/dataset> "
-            "<http://rdfs.org/ns/void#sparqlEndpoint> ?e }",
+            "SELECT ?e WHERE { <https://w3id.org/palsov/dataset> <http://rdfs.org/ns/void#sparqlEndpoint> ?e }",
         )
         assert described.plain() == [(endpoint,)]
         update = SPARQLWrapper(endpoint.replace("/query", "/update"))
@@ -101,14 +98,10 @@ def test_serve_on_a_busy_port_exits_2(project: Project) -> None:
     assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
 
 
-def test_load_replaces_the_graph_with_exactly_the_build(
-    project: Project, kg: KnowledgeGraph
-) -> None:
+def test_load_replaces_the_graph_with_exactly_the_build(project: Project, kg: KnowledgeGraph) -> None:
     with oxigraph_server() as base:
         put(base, GRAPH, MARKER)
-        result = run_palsov(
-            "load", "--endpoint", f"{base}/store", "--graph", GRAPH, cwd=project.root
-        )
+        result = run_palsov("load", "--endpoint", f"{base}/store", "--graph", GRAPH, cwd=project.root)
         assert result.returncode == 0, result.stderr
         assert graph_triples(base, GRAPH) == as_stored(list(kg.all_triples()))
         assert f"loaded {len(kg.all_triples())} triples into {GRAPH}" in result.stdout
@@ -124,20 +117,14 @@ def test_a_refused_load_leaves_the_graph_as_it_was(project: Project, tmp_path: P
         capture_output=True,
     )
     with oxigraph_server(read_only_from=location) as base:
-        result = run_palsov(
-            "load", "--endpoint", f"{base}/store", "--graph", GRAPH, cwd=project.root
-        )
+        result = run_palsov("load", "--endpoint", f"{base}/store", "--graph", GRAPH, cwd=project.root)
         assert result.returncode == 2
         assert "the store refused the graph (403" in result.stderr
-        assert graph_triples(base, GRAPH) == {
-            q.triple for q in ox.parse(MARKER, format=ox.RdfFormat.N_TRIPLES)
-        }
+        assert graph_triples(base, GRAPH) == {q.triple for q in ox.parse(MARKER, format=ox.RdfFormat.N_TRIPLES)}
 
 
 def test_load_into_an_unreachable_store_exits_2(project: Project) -> None:
-    result = run_palsov(
-        "load", "--endpoint", f"http://127.0.0.1:{free_port()}/store", cwd=project.root
-    )
+    result = run_palsov("load", "--endpoint", f"http://127.0.0.1:{free_port()}/store", cwd=project.root)
     assert result.returncode == 2
     assert "cannot reach the store" in result.stderr and "Traceback" not in result.stderr
 

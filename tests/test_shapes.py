@@ -89,14 +89,8 @@ def load_fixture(path: Path) -> Fixture:
     graphs: dict[str, set[ox.Quad]] = {"remove": set(), "add": set(), "expect": set()}
     with path.open("rb") as stream:
         for quad in ox.parse(stream, format=ox.RdfFormat.TRIG):
-            name = (
-                quad.graph_name.value.removeprefix(TEST)
-                if isinstance(quad.graph_name, ox.NamedNode)
-                else ""
-            )
-            assert name in graphs, (
-                f"{path.name}: statements outside test:remove, test:add, test:expect"
-            )
+            name = quad.graph_name.value.removeprefix(TEST) if isinstance(quad.graph_name, ox.NamedNode) else ""
+            assert name in graphs, f"{path.name}: statements outside test:remove, test:add, test:expect"
             graphs[name].add(quad)
     expect = {(q.subject, q.predicate.value): q.object for q in graphs["expect"]}
     results = {s for s, p in expect if p == str(RDF.type)}
@@ -143,10 +137,7 @@ def declared_constraints(graph) -> set[tuple[str, str]]:
     targeted = {
         s
         for s in graph.subjects(RDF.type, SH.NodeShape)
-        if any(
-            graph.value(s, SH[t]) is not None
-            for t in ("targetClass", "targetSubjectsOf", "targetObjectsOf")
-        )
+        if any(graph.value(s, SH[t]) is not None for t in ("targetClass", "targetSubjectsOf", "targetObjectsOf"))
     }
     declared = set()
     for shape in targeted:
@@ -155,11 +146,7 @@ def declared_constraints(graph) -> set[tuple[str, str]]:
                 if graph.value(node, SH[parameter]) is not None:
                     declared.add((str(node), f"{SH_NS}{component}ConstraintComponent"))
         for constraint in graph.objects(shape, SH.sparql):
-            identity = (
-                str(constraint)
-                if isinstance(constraint, URIRef)
-                else f"{SH_NS}SPARQLConstraintComponent"
-            )
+            identity = str(constraint) if isinstance(constraint, URIRef) else f"{SH_NS}SPARQLConstraintComponent"
             declared.add((str(constraint), identity))
     return declared
 

@@ -38,9 +38,7 @@ def time_command(arguments: list[str], cwd: Path, runs: int) -> Timing:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        completed = subprocess.run(
-            [*_palsov(), *arguments], cwd=cwd, capture_output=True, check=False
-        )
+        completed = subprocess.run([*_palsov(), *arguments], cwd=cwd, capture_output=True, check=False)
         samples.append(time.perf_counter() - start)
         if completed.returncode != 0:
             stderr = completed.stderr.decode(errors="replace").strip()

@@ -40,11 +40,7 @@ def build(project: Project, strict: bool = False) -> BuildResult:
             [page],
             lambda: [docs.render(kg.ontology, page)],
         )
-        charts = [
-            project.dist_dir / f"{name}.{ext}"
-            for name in ("timeline", "network")
-            for ext in ("png", "svg")
-        ]
+        charts = [project.dist_dir / f"{name}.{ext}" for name in ("timeline", "network") for ext in ("png", "svg")]
         written += rebuild_if_changed(
             project.dist_dir / ".charts.sha256",
             project.ontology_files() + kg.data_files,

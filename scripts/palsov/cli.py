@@ -173,9 +173,7 @@ def load_command(endpoint: str, graph: str | None) -> None:
 
     kg = _conforming_graph(_project())
     sent = push(list(kg.all_triples()), endpoint, graph)
-    console.print(
-        f"loaded {sent} triples into {graph or 'the default graph'} of {endpoint}", highlight=False
-    )
+    console.print(f"loaded {sent} triples into {graph or 'the default graph'} of {endpoint}", highlight=False)
 
 
 @cli.command("plot")
@@ -195,6 +193,112 @@ def plot_command() -> None:
         console.print(f"wrote {path}", highlight=False)
 
 
+@cli.group()
+@click.option(
+    "--endpoint",
+    default="https://query.wikidata.org/sparql",
+    show_default=True,
+    metavar="URL",
+    help="Wikidata's SPARQL endpoint, or a mirror.",
+)
+@click.option("--offline", is_flag=True, help="Answer from the cache only; never touch the network.")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0.1), help="Seconds per request.")
+@click.option(
+    "--retries",
+    default=4,
+    show_default=True,
+    type=click.IntRange(0, 20),
+    help="Retries on 429, 5xx and timeouts, with backoff that honours Retry-After.",
+)
+@click.pass_context
+def link(context: click.Context, endpoint: str, offline: bool, timeout: float, retries: int) -> None:
+    """Check, suggest and enrich Wikidata links; accept a verified one."""
+    from .wikidata import Client
+
+    project = _project()
+    context.obj = (
+        project,
+        Client(
+            endpoint=endpoint,
+            cache_dir=project.wikidata_dir / "cache",
+            offline=offline,
+            timeout=timeout,
+            retries=retries,
+        ),
+    )
+
+
+@link.command("check")
+@click.pass_obj
+def link_check(obj: tuple) -> None:
+    """Compare every link with its item: labels, classes, dates, existence, redirects, sharing."""
+    from .graph import KnowledgeGraph
+    from .link import check
+
+    project, client = obj
+    findings = check(KnowledgeGraph.read(project), client)
+    if not findings:
+        console.print(f"every Wikidata link agrees with {client.endpoint}", highlight=False)
+        return
+    table = Table(title=f"{len(findings)} problems with Wikidata links", title_justify="left")
+    for column in ("resource", "item", "problem"):
+        table.add_column(column, overflow="fold")
+    for f in findings:
+        table.add_row(f.label, f"wd:{f.item}", f.problem)
+    console.print(table)
+    sys.exit(EXIT_DATA)
+
+
+@link.command("suggest")
+@click.pass_obj
+def link_suggest(obj: tuple) -> None:
+    """Propose items for unlinked actors and places, into dist/wikidata-proposals.csv (never the data)."""
+    from .graph import KnowledgeGraph
+    from .link import proposals_csv, suggest
+    from .output import write_atomically
+
+    project, client = obj
+    proposals = suggest(KnowledgeGraph.read(project), client)
+    out = project.dist_dir / "wikidata-proposals.csv"
+    write_atomically(out, proposals_csv(proposals))
+    table = Table(title="Wikidata proposals (review them; accept with palsov link accept)", title_justify="left")
+    for column in ("resource", "item", "status", "score", "evidence"):
+        table.add_column(column, overflow="fold")
+    for p in proposals:
+        table.add_row(p.label, f"wd:{p.item} {p.item_label}", p.status, f"{p.score:.2f}", p.evidence)
+    console.print(table)
+    console.print(f"wrote {out}", highlight=False)
+
+
+@link.command("enrich")
+@click.pass_obj
+def link_enrich(obj: tuple) -> None:
+    """Fetch labels (ru, ar, he) and dates of the linked items into data/wikidata/enrichment.ttl."""
+    from .graph import KnowledgeGraph
+    from .link import enrich
+
+    project, client = obj
+    count, path = enrich(KnowledgeGraph.read(project), client, project)
+    console.print(f"wrote {count} facts to {path}", highlight=False)
+
+
+@link.command("accept")
+@click.argument("resource")
+@click.argument("qid")
+@click.option(
+    "--source", "sources", multiple=True, required=True, help="An independent source confirming the item; give two."
+)
+@click.option("--note", help="How the link was verified, in a sentence.")
+@click.pass_obj
+def link_accept(obj: tuple, resource: str, qid: str, sources: tuple[str, ...], note: str | None) -> None:
+    """Record RESOURCE (e.g. actor:nikita-khrushchev) as the Wikidata item QID, with its sources."""
+    from .link import accept
+
+    project, _ = obj
+    accept(project, resource, qid, list(sources), note)
+    console.print(f"linked {resource} to wd:{qid} in {project.data_dir / 'links.ttl'}", highlight=False)
+
+
 @cli.command()
 def queries() -> None:
     """List the saved queries: name, summary and parameters."""
@@ -205,9 +309,7 @@ def queries() -> None:
     table.add_column("summary")
     table.add_column("parameters (default)")
     for query in saved_queries(_project().queries_dir):
-        parameters = ", ".join(
-            f"{p.name}={p.default}" if p.default else p.name for p in query.parameters.values()
-        )
+        parameters = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in query.parameters.values())
         table.add_row(query.name, query.summary, parameters)
     console.print(table)
 
@@ -263,9 +365,7 @@ def query_command(
 
     project = _project()
     saved = find_query(project.queries_dir, name)
-    text = with_services(
-        saved, saved.bind(_pairs(params, "--param")), _pairs(services, "--service")
-    )
+    text = with_services(saved, saved.bind(_pairs(params, "--param")), _pairs(services, "--service"))
     if endpoint:
         results = run_endpoint(endpoint, text)
     else:
@@ -323,9 +423,7 @@ def bench(runs: int) -> None:
     for column in ("command", "median s", "min s", "max s"):
         table.add_column(column, justify="left" if column == "command" else "right")
     for timing in run(project, runs):
-        table.add_row(
-            timing.command, f"{timing.median_s:.3f}", f"{timing.min_s:.3f}", f"{timing.max_s:.3f}"
-        )
+        table.add_row(timing.command, f"{timing.median_s:.3f}", f"{timing.min_s:.3f}", f"{timing.max_s:.3f}")
     console.print(table)
     console.print(f"wrote {project.dist_dir / 'bench.json'}")
 

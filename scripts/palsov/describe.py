@@ -173,6 +173,4 @@ def describe(
 
 def sha256sums(paths: list[Path]) -> str:
     """A SHA256SUMS manifest in the format `sha256sum -c` reads."""
-    return "".join(
-        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in sorted(paths)
-    )
+    return "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in sorted(paths))

@@ -25,6 +25,7 @@ from .timeline import timeline
 ONTOLOGY_GRAPH = ox.NamedNode(BASE + "graph/ontology")
 DATA_GRAPH = ox.NamedNode(BASE + "graph/data")
 DESCRIPTION_GRAPH = ox.NamedNode(BASE + "graph/description")
+WIKIDATA_GRAPH = ox.NamedNode(BASE + "graph/wikidata")
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,7 @@ class Format:
 
 
 def _sorted_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
-    return sorted(
-        set(kg.all_triples()), key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
-    )
+    return sorted(set(kg.all_triples()), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
 def _sorted_prefixes(data: bytes) -> bytes:
@@ -59,9 +58,7 @@ def _rdfxml(kg: KnowledgeGraph) -> bytes:
 
 def _jsonld(kg: KnowledgeGraph) -> bytes:
     """JSON-LD 1.1 compacted with the project's context, which it carries inline."""
-    compacted = pyld.compact(
-        jsonld.expand(kg.all_triples()), {"@context": kg.context}, {"skipExpansion": True}
-    )
+    compacted = pyld.compact(jsonld.expand(kg.all_triples()), {"@context": kg.context}, {"skipExpansion": True})
     compacted["@graph"] = sorted(compacted.get("@graph", []), key=lambda node: node.get("id", ""))
     return jsonld.dumps(compacted)
 
@@ -76,13 +73,13 @@ def _ntriples(kg: KnowledgeGraph) -> bytes:
 
 def _named_quads(kg: KnowledgeGraph) -> list[ox.Quad]:
     quads = {ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in kg.ontology_triples}
-    quads |= {ox.Quad(t.subject, t.predicate, t.object, DATA_GRAPH) for t in kg.data_triples}
-    quads |= {
-        ox.Quad(t.subject, t.predicate, t.object, DESCRIPTION_GRAPH) for t in kg.description_triples
-    }
-    return sorted(
-        quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
-    )
+    for graph, triples in (
+        (DATA_GRAPH, kg.data_triples),
+        (WIKIDATA_GRAPH, kg.enrichment_triples),
+        (DESCRIPTION_GRAPH, kg.description_triples),
+    ):
+        quads |= {ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples}
+    return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
 
 def _nquads(kg: KnowledgeGraph) -> bytes:
@@ -123,16 +120,13 @@ def export(kg: KnowledgeGraph, format_name: str, out: Path) -> Path:
     return out
 
 
-def export_all(
-    kg: KnowledgeGraph, folder: Path, timeline_query: str | None = None, stem: str = "palsov"
-) -> list[Path]:
+def export_all(kg: KnowledgeGraph, folder: Path, timeline_query: str | None = None, stem: str = "palsov") -> list[Path]:
     """Every format; the merged-graph files first, so that the description can give their sizes
     and checksums, then the dataset files (TriG, N-Quads) that carry the description itself."""
     merged = [f for f in FORMATS.values() if f.name not in DATASET_FORMATS]
     written = [export(kg, f.name, folder / f"{stem}.{f.extension}") for f in merged]
     distributions = [
-        describe.distribution(p, f"The merged graph ({f.name})")
-        for p, f in zip(written, merged, strict=True)
+        describe.distribution(p, f"The merged graph ({f.name})") for p, f in zip(written, merged, strict=True)
     ]
     context = folder / f"palsov-context-{jsonld.CONTEXT_VERSION}.jsonld"
     write_atomically(context, jsonld.dumps({"@context": kg.context}))
@@ -155,7 +149,5 @@ def export_all(
         ),
     )
     written.append(description_path)
-    written += [
-        export(kg, name, folder / f"{stem}.{FORMATS[name].extension}") for name in DATASET_FORMATS
-    ]
+    written += [export(kg, name, folder / f"{stem}.{FORMATS[name].extension}") for name in DATASET_FORMATS]
     return written

@@ -24,6 +24,8 @@ class KnowledgeGraph:
     data_files: list[Path] = field(default_factory=list)
     #: The JSON-LD context its JSON-LD documents are compacted with.
     context: dict = field(default_factory=lambda: dict(PREFIXES))
+    #: Facts fetched from Wikidata for the linked items (a named graph of their own).
+    enrichment_triples: list[ox.Triple] = field(default_factory=list)
     #: The dataset's VoID/DCAT description, once a build has made it (a named graph of its own).
     description_triples: list[ox.Triple] = field(default_factory=list)
 
@@ -34,6 +36,7 @@ class KnowledgeGraph:
             ontology_triples=[t for p in project.ontology_files() for t in read_triples(p)],
             data_triples=[t for p in files for t in read_triples(p)],
             data_files=files,
+            enrichment_triples=[t for p in project.enrichment_files() for t in read_triples(p)],
             context=load_context(context_path(project.ontology_dir)),
         )
 
@@ -57,4 +60,5 @@ class KnowledgeGraph:
         return to_rdflib(self.all_triples())
 
     def all_triples(self) -> list[ox.Triple]:
-        return [*self.ontology_triples, *self.data_triples]
+        """The merged graph: ontology, data and any Wikidata enrichment."""
+        return [*self.ontology_triples, *self.data_triples, *self.enrichment_triples]

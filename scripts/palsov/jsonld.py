@@ -51,9 +51,7 @@ def _term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict:
 def expand(triples: Iterable[ox.Triple]) -> list[dict]:
     """Expanded JSON-LD (one node object per subject) of the triples, in a stable order."""
     nodes: dict[str, dict] = {}
-    for triple in sorted(
-        set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
-    ):
+    for triple in sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object))):
         subject = _term(triple.subject)["@id"]
         node = nodes.setdefault(subject, {"@id": subject})
         if triple.predicate.value == _RDF_TYPE and not isinstance(triple.object, ox.Literal):

@@ -25,9 +25,7 @@ def graph_url(endpoint: str, graph: str | None) -> str:
     return f"{endpoint}{separator}graph={urllib.parse.quote(graph, safe='')}"
 
 
-def push(
-    triples: list[ox.Triple], endpoint: str, graph: str | None = None, timeout: float = 120
-) -> int:
+def push(triples: list[ox.Triple], endpoint: str, graph: str | None = None, timeout: float = 120) -> int:
     """PUT the triples as N-Triples; returns how many were sent, or raises an InputError."""
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     request = urllib.request.Request(
@@ -42,9 +40,7 @@ def push(
     except urllib.error.HTTPError as error:
         detail = error.read().decode(errors="replace").strip().splitlines()
         reason = f": {detail[0]}" if detail else ""
-        raise InputError(
-            f"{endpoint}: the store refused the graph ({error.code} {error.reason}{reason})"
-        ) from None
+        raise InputError(f"{endpoint}: the store refused the graph ({error.code} {error.reason}{reason})") from None
     except urllib.error.URLError as error:
         raise InputError(f"{endpoint}: cannot reach the store ({error.reason})") from None
     except TimeoutError:

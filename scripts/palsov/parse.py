@@ -33,21 +33,14 @@ def rdf_format(path: Path) -> ox.RdfFormat:
         return _FORMATS[path.suffix.lower()]
     except KeyError:
         known = ", ".join(sorted(_FORMATS))
-        raise InputError(
-            f"{path}: unknown RDF file type {path.suffix!r} (known: {known})"
-        ) from None
+        raise InputError(f"{path}: unknown RDF file type {path.suffix!r} (known: {known})") from None
 
 
 def read_triples(path: Path) -> list[ox.Triple]:
     """All triples of one file, or an InputError naming the file, line and cause."""
     try:
         with path.open("rb") as stream:
-            return [
-                quad.triple
-                for quad in ox.parse(
-                    stream, format=rdf_format(path), base_iri=path.resolve().as_uri()
-                )
-            ]
+            return [quad.triple for quad in ox.parse(stream, format=rdf_format(path), base_iri=path.resolve().as_uri())]
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:

@@ -185,9 +185,7 @@ def timeline_chart(kg: KnowledgeGraph, stem: Path) -> tuple[int, int, int, list[
         )
     top.set_ylabel("events in the year")
     top.set_ylim(0, max(stacks.values()) + 1)
-    top.set_title(
-        "Palestine–Soviet Union relations: events (CAMEO cooperation / conflict) and stances"
-    )
+    top.set_title("Palestine–Soviet Union relations: events (CAMEO cooperation / conflict) and stances")
     top.legend(
         handles=[
             Patch(color=colours[k], label=v)
@@ -302,9 +300,7 @@ def network_chart(kg: KnowledgeGraph, stem: Path) -> tuple[int, int, list[Path]]
     axis.set_ylim(-2.0, 2.0)
     axis.set_aspect("equal")
     axis.axis("off")
-    axis.set_title(
-        "Who acted with or towards whom: solid, together in an event; dashed, a stance towards"
-    )
+    axis.set_title("Who acted with or towards whom: solid, together in an event; dashed, a stance towards")
     written = _save(figure, stem)
     plt.close(figure)
     return len(actors), len(ties), written
@@ -313,6 +309,4 @@ def network_chart(kg: KnowledgeGraph, stem: Path) -> tuple[int, int, list[Path]]
 def plot(kg: KnowledgeGraph, folder: Path) -> Charts:
     events, bands, rows, written = timeline_chart(kg, folder / "timeline")
     actors, ties, more = network_chart(kg, folder / "network")
-    return Charts(
-        events=events, bands=bands, rows=rows, actors=actors, ties=ties, written=written + more
-    )
+    return Charts(events=events, bands=bands, rows=rows, actors=actors, ties=ties, written=written + more)

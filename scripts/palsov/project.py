@@ -43,11 +43,23 @@ class Project:
     def ledger(self) -> Path:
         return self.data_dir / "ledger.csv"
 
+    @property
+    def wikidata_dir(self) -> Path:
+        """Wikidata's answers (cache/) and the facts taken from them, kept apart from our data."""
+        return self.data_dir / "wikidata"
+
+    @property
+    def enrichment_file(self) -> Path:
+        return self.wikidata_dir / "enrichment.ttl"
+
     def ontology_files(self) -> list[Path]:
         return _turtle_files(self.ontology_dir)
 
     def data_files(self) -> list[Path]:
-        return _turtle_files(self.data_dir)
+        return [p for p in _turtle_files(self.data_dir) if self.wikidata_dir not in p.parents]
+
+    def enrichment_files(self) -> list[Path]:
+        return [self.enrichment_file] if self.enrichment_file.exists() else []
 
     def shape_files(self) -> list[Path]:
         return _turtle_files(self.shapes_dir)
@@ -67,9 +79,7 @@ def find_project(start: Path | None = None) -> Project:
     if named:
         root = Path(named).resolve()
         if not _looks_like_root(root):
-            raise InputError(
-                f"{root}: ${ROOT_ENV} names no palsov project (no ontology/ and data/)"
-            )
+            raise InputError(f"{root}: ${ROOT_ENV} names no palsov project (no ontology/ and data/)")
         return Project(root)
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):

@@ -25,9 +25,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _PARAMETER = re.compile(r"\?_([A-Za-z][A-Za-z0-9]*)(?:_(iri|xsd_[A-Za-z]+))?\b")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
-_OUTER_WHERE = re.compile(
-    r"^\s*(?:SELECT|CONSTRUCT|ASK|DESCRIBE)\b.*?\bWHERE\s*\{", re.S | re.M | re.I
-)
+_OUTER_WHERE = re.compile(r"^\s*(?:SELECT|CONSTRUCT|ASK|DESCRIBE)\b.*?\bWHERE\s*\{", re.S | re.M | re.I)
 HEADER_KEYS = ("summary", "description", "tags")
 
 
@@ -46,20 +44,13 @@ class Parameter:
                 raise InputError(f"parameter {self.name}: {value!r} is not an IRI")
             return f"<{value}>"
         if self.kind == "string":
-            escaped = (
-                value.replace("\\", "\\\\")
-                .replace('"', '\\"')
-                .replace("\n", "\\n")
-                .replace("\r", "\\r")
-            )
+            escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
             return f'"{escaped}"'
         if self.kind == "date":
             try:
                 date.fromisoformat(value)
             except ValueError:
-                raise InputError(
-                    f"parameter {self.name}: {value!r} is not a date (YYYY-MM-DD)"
-                ) from None
+                raise InputError(f"parameter {self.name}: {value!r} is not a date (YYYY-MM-DD)") from None
         elif self.kind == "integer" and not _INTEGER.match(value):
             raise InputError(f"parameter {self.name}: {value!r} is not an integer")
         return f'"{value}"^^<{XSD}{self.kind}>'
@@ -90,9 +81,7 @@ class SavedQuery:
             where = f"line {mark.line + 1}: " if mark else ""
             raise InputError(f"{path}: {where}the #+ header is not valid YAML") from None
         if not isinstance(header, dict):
-            raise InputError(
-                f"{path}: line 1: the #+ header must be YAML keys (summary:, description:, …)"
-            )
+            raise InputError(f"{path}: line 1: the #+ header must be YAML keys (summary:, description:, …)")
         return cls(name=path.stem, path=path, text=text, header=header)
 
     @property
@@ -142,9 +131,7 @@ class SavedQuery:
         unknown = sorted(set(values) - set(self.parameters))
         if unknown:
             valid = ", ".join(self.parameters) or "none"
-            raise InputError(
-                f"query {self.name}: unknown parameter {', '.join(unknown)} (valid: {valid})"
-            )
+            raise InputError(f"query {self.name}: unknown parameter {', '.join(unknown)} (valid: {valid})")
         if not self.parameters:
             return self.text
         variables, terms = [], []

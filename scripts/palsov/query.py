@@ -46,10 +46,7 @@ class Results:
 
     def plain(self) -> list[tuple[str | None, ...]]:
         """The rows as tuples of values, for comparing answers from different engines."""
-        return [
-            tuple(row[v]["value"] if v in row else None for v in self.variables)
-            for row in self.rows
-        ]
+        return [tuple(row[v]["value"] if v in row else None for v in self.variables) for row in self.rows]
 
 
 def _ntriples(term: Term) -> str:
@@ -57,13 +54,7 @@ def _ntriples(term: Term) -> str:
         return f"<{term['value']}>"
     if term["type"] == "bnode":
         return f"_:{term['value']}"
-    escaped = (
-        term["value"]
-        .replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\t", "\\t")
-    )
+    escaped = term["value"].replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
     if "xml:lang" in term:
         return f'"{escaped}"@{term["xml:lang"]}'
     if "datatype" in term:
@@ -118,9 +109,7 @@ def run_endpoint(url: str, text: str, timeout: float = 60) -> Results:
     except URLError as error:
         raise InputError(f"{url}: cannot reach the endpoint ({error.reason})") from None
     except SPARQLWrapperException as error:
-        raise InputError(
-            f"{url}: the endpoint refused the query ({str(error).splitlines()[0]})"
-        ) from None
+        raise InputError(f"{url}: the endpoint refused the query ({str(error).splitlines()[0]})") from None
     except (TimeoutError, OSError) as error:
         raise InputError(f"{url}: no answer ({error})") from None
     if not isinstance(document, dict) or "head" not in document or "results" not in document:

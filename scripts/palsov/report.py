@@ -51,9 +51,7 @@ class Report:
         return dict(groups)
 
     def summary(self) -> str:
-        counts = ", ".join(
-            f"{self.count(s)} {s.lower()}{'s' if self.count(s) != 1 else ''}" for s in SEVERITIES
-        )
+        counts = ", ".join(f"{self.count(s)} {s.lower()}{'s' if self.count(s) != 1 else ''}" for s in SEVERITIES)
         return f"{'conforms' if self.conforms() else 'does not conform'}: {counts}"
 
     # ------------------------------------------------------------------ renderings

@@ -57,9 +57,7 @@ def served(triples: list[ox.Triple], port: int, timeout: float = 30) -> Iterator
             check=False,
         )
         if loaded.returncode != 0:
-            raise InputError(
-                f"oxigraph could not load the build: {loaded.stderr.strip().splitlines()[-1]}"
-            )
+            raise InputError(f"oxigraph could not load the build: {loaded.stderr.strip().splitlines()[-1]}")
         process = subprocess.Popen(
             [binary, "serve-read-only", "--location", str(location), "--bind", f"{HOST}:{port}"],
             stdout=subprocess.DEVNULL,

@@ -29,8 +29,7 @@ _COUNTS = {
     "stances": "SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a palsov:Stance }",
     "relations": "SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a palsov:BilateralRelation }",
     "missions": "SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a palsov:DiplomaticMission }",
-    "evidence": "SELECT (COUNT(DISTINCT ?x) AS ?n) "
-    "{ ?x a oa:Annotation ; oa:motivatedBy oa:describing }",
+    "evidence": "SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a oa:Annotation ; oa:motivatedBy oa:describing }",
     "links": "SELECT (COUNT(*) AS ?n) { ?x owl:sameAs ?item "
     "FILTER STRSTARTS(STR(?item), 'http://www.wikidata.org/entity/') }",
     "candidates": "SELECT (COUNT(*) AS ?n) { ?x palsov:wikidataCandidate ?item }",

@@ -37,9 +37,7 @@ def _subgraph(triples: list[ox.Triple]) -> set[ox.Triple]:
         if t.predicate.value == _OA + "hasBody":
             bodies[t.object].append(t.subject)
     event_type = ox.NamedNode(_PALSOV + "Event")
-    events = [
-        t.subject for t in triples if t.object == event_type and t.predicate.value.endswith("#type")
-    ]
+    events = [t.subject for t in triples if t.object == event_type and t.predicate.value.endswith("#type")]
     chosen: set[ox.Triple] = set()
 
     def whole(node: ox.NamedNode | ox.BlankNode) -> list[ox.Triple]:
@@ -67,9 +65,7 @@ def _subgraph(triples: list[ox.Triple]) -> set[ox.Triple]:
                 if t.predicate.value in (_OA + "hasTarget", _PALSOV + "certainty")
                 or (t.predicate.value == _OA + "hasBody" and t.object == event)
             )
-            for target in (
-                t.object for t in by_subject[annotation] if t.predicate.value == _OA + "hasTarget"
-            ):
+            for target in (t.object for t in by_subject[annotation] if t.predicate.value == _OA + "hasTarget"):
                 for t in by_subject[target]:
                     if t.predicate.value == _OA + "hasSelector":
                         chosen.add(t)
@@ -91,9 +87,7 @@ FRAME = {
 
 def timeline(kg: KnowledgeGraph, order_query: str) -> dict:
     """The framed document; `order_query` (the saved cq-timeline query) gives the events' order."""
-    order = {
-        row["event"]["value"]: n for n, row in enumerate(run_embedded(kg.store, order_query).rows)
-    }
+    order = {row["event"]["value"]: n for n, row in enumerate(run_embedded(kg.store, order_query).rows)}
     framed = pyld.frame(
         jsonld.expand(_subgraph(kg.all_triples())),
         {"@context": kg.context, **FRAME},
@@ -110,8 +104,4 @@ def timeline(kg: KnowledgeGraph, order_query: str) -> dict:
 def _full_iri(compact: str, context: dict) -> str:
     prefix, _, local = compact.partition(":")
     namespace = context.get(prefix)
-    return (
-        namespace + local
-        if isinstance(namespace, str) and not compact.startswith("http")
-        else compact
-    )
+    return namespace + local if isinstance(namespace, str) and not compact.startswith("http") else compact

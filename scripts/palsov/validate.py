@@ -79,9 +79,7 @@ def _sparql_constraints(graph: Graph) -> Iterable[SparqlConstraint]:
             for holder in graph.objects(constraint, SH.prefixes)
             for d in graph.objects(holder, SH.declare)
         )
-        severity = (
-            graph.value(constraint, SH.severity) or graph.value(shape, SH.severity) or SH.Violation
-        )
+        severity = graph.value(constraint, SH.severity) or graph.value(shape, SH.severity) or SH.Violation
         targets = list(_target_patterns(graph, shape))
         where = " UNION ".join(f"{{ {t} }}" for t in targets)
         inner = select.replace("$this", "?this")
@@ -89,13 +87,9 @@ def _sparql_constraints(graph: Graph) -> Iterable[SparqlConstraint]:
         yield SparqlConstraint(
             shape=str(shape),
             node=str(constraint),
-            constraint=str(constraint)
-            if isinstance(constraint, URIRef)
-            else str(SH.SPARQLConstraintComponent),
+            constraint=str(constraint) if isinstance(constraint, URIRef) else str(SH.SPARQLConstraintComponent),
             query=query,
-            message=str(
-                graph.value(constraint, SH.message) or graph.value(shape, SH.message) or ""
-            ),
+            message=str(graph.value(constraint, SH.message) or graph.value(shape, SH.message) or ""),
             severity=str(severity).rsplit("#", 1)[1],
         )
 
@@ -174,9 +168,7 @@ def _sparql_results(store: ox.Store, shapes: Shapes, labels: _Labels) -> Iterabl
             solutions = store.query(constraint.query)
         except SyntaxError as error:
             cause = error.msg.splitlines()[0]
-            raise InputError(
-                f"{constraint.shape}: its SPARQL constraint does not parse ({cause})"
-            ) from None
+            raise InputError(f"{constraint.shape}: its SPARQL constraint does not parse ({cause})") from None
         names = [variable.value for variable in solutions.variables]
         for solution in solutions:
             bindings = {name: solution[name] for name in names if solution[name] is not None}
@@ -245,18 +237,14 @@ def _source_file_results(store: ox.Store, source_file: Path | None) -> Iterable[
             focus_label="the source article",
         )
 
-    in_graph = [
-        q.object.value for q in store.quads_for_pattern(source, ox.NamedNode(_SCHEMA_TEXT), None)
-    ]
+    in_graph = [q.object.value for q in store.quads_for_pattern(source, ox.NamedNode(_SCHEMA_TEXT), None)]
     if in_graph != [text]:
         yield fail(f"The text of the source in the graph (schema:text) differs from {source_file}.")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     recorded = [
         q.object.value
         for checksum in store.quads_for_pattern(source, ox.NamedNode(_SPDX + "checksum"), None)
-        for q in store.quads_for_pattern(
-            checksum.object, ox.NamedNode(_SPDX + "checksumValue"), None
-        )
+        for q in store.quads_for_pattern(checksum.object, ox.NamedNode(_SPDX + "checksumValue"), None)
     ]
     if recorded != [digest]:
         yield fail(
@@ -265,9 +253,7 @@ def _source_file_results(store: ox.Store, source_file: Path | None) -> Iterable[
         )
 
 
-def _integrity_results(
-    store: ox.Store, queries: Iterable[SavedQuery], labels: _Labels
-) -> Iterable[Result]:
+def _integrity_results(store: ox.Store, queries: Iterable[SavedQuery], labels: _Labels) -> Iterable[Result]:
     for query in queries:
         solutions = store.query(query.text)
         names = {variable.value for variable in solutions.variables}

@@ -1,0 +1,251 @@
+"""`palsov link` against a real Oxigraph server standing in for Wikidata, and against a server
+that injects faults. Nothing here reaches the internet."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from palsov.graph import KnowledgeGraph
+from palsov.link import check
+from palsov.project import Project
+from palsov.wikidata import Client, EndpointError
+
+from .conftest import ROOT, run_palsov
+from .servers import Reply, fault_server, oxigraph_server
+
+STAND_IN = ROOT / "tests" / "fixtures" / "wikidata" / "stand-in.ttl"
+ID = "https://w3id.org/palsov/id/"
+VALID = b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "ok"}}]}}'
+
+
+@pytest.fixture(scope="module")
+def wikidata() -> Iterator[str]:
+    with oxigraph_server(data=STAND_IN.read_bytes(), media_type="text/turtle") as base:
+        yield f"{base}/query"
+
+
+def link(project: Project, *args: str, endpoint: str) -> object:
+    return run_palsov("link", "--endpoint", endpoint, "--retries", "0", *args, cwd=project.root)
+
+
+def add_links(project: Project, pairs: dict[str, str]) -> None:
+    """Link resources to (decoy) items in a copy of the data, with verification records."""
+    lines = ["@prefix owl: <http://www.w3.org/2002/07/owl#> .", "@prefix oa: <http://www.w3.org/ns/oa#> ."]
+    for n, (resource, qid) in enumerate(pairs.items()):
+        lines.append(f"<{ID}{resource}> owl:sameAs <http://www.wikidata.org/entity/{qid}> .")
+        lines.append(
+            f"<{ID}link/decoy-{n}> oa:motivatedBy oa:identifying ; oa:hasTarget <{ID}{resource}> ; "
+            f"oa:hasBody <http://www.wikidata.org/entity/{qid}> ."
+        )
+    (project.data_dir / "decoys.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_check_passes_on_the_real_data(project_copy: Project, wikidata: str) -> None:
+    result = link(project_copy, "check", endpoint=wikidata)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"every Wikidata link agrees with {wikidata}" in result.stdout
+
+
+def test_check_flags_every_decoy(project_copy: Project, wikidata: str) -> None:
+    # Let the decoys take the places of these resources' real links (N-Triples is Turtle too).
+    links = project_copy.data_dir / "links.ttl"
+    replaced = {ox.NamedNode(f"{ID}actor/{name}") for name in ("joseph-stalin", "soviet-union", "algeria")}
+    kept = [
+        t
+        for t in ox.parse(links.read_bytes(), format=ox.RdfFormat.TURTLE)
+        if not (t.subject in replaced and t.predicate.value.endswith("#sameAs"))
+    ]
+    links.write_bytes(ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES))
+    add_links(
+        project_copy,
+        {
+            "actor/joseph-stalin": "Q90004",  # a city with a country's name, for a person
+            "actor/soviet-union": "Q90009",  # an item that redirects
+            "actor/algeria": "Q99999",  # an item that does not exist
+            "actor/nikita-khrushchev": "Q90002",  # a namesake born after the visit
+            "actor/holy-see": "Q15180",  # an item that stands for another resource too
+            "actor/united-arab-republic": "Q15180",
+        },
+    )
+    findings = check(KnowledgeGraph.read(project_copy), Client(endpoint=wikidata, retries=0))
+    flagged: dict[tuple[str, str], str] = {}
+    for f in findings:
+        key = (f.resource.rsplit("/", 1)[1], f.item)
+        flagged[key] = flagged.get(key, "") + f.problem + "\n"
+    assert "a person linked to an item that is wd:Q515" in flagged[("joseph-stalin", "Q90004")]
+    assert "redirects to wd:Q15180" in flagged[("soviet-union", "Q90009")]
+    assert "does not exist" in flagged[("algeria", "Q99999")]
+    assert "came to be on 1975-01-01" in flagged[("nikita-khrushchev", "Q90002")]
+    assert any(f.item == "Q15180" and "linked from 2 resources" in f.problem for f in findings)
+    assert any(f.item == "Q15180" and "labels disagree" in f.problem and "Holy See" in f.problem for f in findings)
+    result = link(project_copy, "check", endpoint=wikidata)
+    assert result.returncode == 1 and "problems with Wikidata links" in result.stdout
+
+
+def test_suggest_writes_proposals_with_evidence_and_never_touches_the_data(
+    project_copy: Project, wikidata: str
+) -> None:
+    before = {p.name: p.read_bytes() for p in project_copy.data_dir.glob("*.ttl")}
+    result = link(project_copy, "suggest", endpoint=wikidata)
+    assert result.returncode == 0, result.stderr
+    with (project_copy.dist_dir / "wikidata-proposals.csv").open(encoding="utf-8") as stream:
+        rows = {(r["resource"].rsplit("/", 1)[1], r["item"]): r for r in csv.DictReader(stream)}
+    assert {k: r["status"] for k, r in rows.items()} == {
+        ("george-habash", "wd:Q90005"): "proposed",
+        ("nikita-khrushchev", "wd:Q90001"): "proposed",
+        ("nikita-khrushchev", "wd:Q90002"): "rejected",
+        ("palestine", "wd:Q219060"): "rejected",
+        ("united-arab-republic", "wd:Q90003"): "proposed",
+        ("united-arab-republic", "wd:Q90004"): "rejected",
+    }
+    assert "described as 'Soviet statesman'" in rows[("nikita-khrushchev", "wd:Q90001")]["evidence"]
+    assert "wd:Q515" in rows[("united-arab-republic", "wd:Q90004")]["evidence"]
+    assert "already the link of State of Palestine" in rows[("palestine", "wd:Q219060")]["evidence"]
+    assert {p.name: p.read_bytes() for p in project_copy.data_dir.glob("*.ttl")} == before
+
+
+def test_enrich_writes_a_dated_graph_that_offline_reproduces_from_the_cache(
+    project_copy: Project, wikidata: str
+) -> None:
+    result = link(project_copy, "enrich", endpoint=wikidata)
+    assert result.returncode == 0, result.stderr
+    enrichment = project_copy.enrichment_file
+    first = enrichment.read_bytes()
+    triples = {
+        (t.subject.value, t.predicate.value, t.object.value) for t in ox.parse(first, format=ox.RdfFormat.TURTLE)
+    }
+    assert (
+        "http://www.wikidata.org/entity/Q15180",
+        "http://www.w3.org/2000/01/rdf-schema#label",
+        "Советский Союз",
+    ) in triples
+    assert (
+        "http://www.wikidata.org/entity/Q855",
+        "http://www.wikidata.org/prop/direct/P569",
+        "1878-12-18T00:00:00Z",
+    ) in triples
+    assert not any(t[2] == "Soviet Union" for t in triples)  # English labels are ours already
+    assert any(t[1] == "http://www.w3.org/ns/prov#generatedAtTime" for t in triples)
+    enrichment.unlink()
+    offline = run_palsov(
+        "link", "--endpoint", "http://127.0.0.1:9/sparql", "--offline", "enrich", cwd=project_copy.root
+    )
+    assert offline.returncode == 2  # another endpoint: another cache key, and no network
+    again = run_palsov("link", "--endpoint", wikidata, "--offline", "enrich", cwd=project_copy.root)
+    assert again.returncode == 0 and enrichment.read_bytes() == first
+    build = run_palsov("build", cwd=project_copy.root)
+    assert build.returncode == 0, build.stderr
+    graphs = {
+        q.graph_name.value
+        for q in ox.parse((project_copy.dist_dir / "palsov.trig").read_bytes(), format=ox.RdfFormat.TRIG)
+    }
+    assert "https://w3id.org/palsov/graph/wikidata" in graphs
+
+
+def test_accept_records_a_verified_link_and_withdraws_the_candidate(project_copy: Project) -> None:
+    one = run_palsov(
+        "link", "accept", "actor:nikita-khrushchev", "Q90001", "--source", "only one", cwd=project_copy.root
+    )
+    assert one.returncode == 2 and "two independent sources" in one.stderr
+    taken = run_palsov(
+        "link", "accept", "actor:nikita-khrushchev", "Q15180", "--source", "a", "--source", "b", cwd=project_copy.root
+    )
+    assert taken.returncode == 2 and "already linked from Soviet Union" in taken.stderr
+    ok = run_palsov(
+        "link",
+        "accept",
+        "actor:yasser-arafat",
+        "Q34211",
+        "--source",
+        "first source",
+        "--source",
+        "second source",
+        "--note",
+        "Checked for the test.",
+        cwd=project_copy.root,
+    )
+    assert ok.returncode == 0, ok.stderr
+    kg = KnowledgeGraph.read(project_copy)
+    arafat = ox.NamedNode(ID + "actor/yasser-arafat")
+    objects = {q.predicate.value: q.object.value for q in kg.store.quads_for_pattern(arafat, None, None)}
+    assert objects["http://www.w3.org/2002/07/owl#sameAs"] == "http://www.wikidata.org/entity/Q34211"
+    assert "https://w3id.org/palsov/ontology#wikidataCandidate" not in objects
+    assert run_palsov("validate", cwd=project_copy.root).returncode == 0
+
+
+# ------------------------------------------------------------------------------------------ faults
+
+
+def client(endpoint: str, cache: Path, **options: object) -> tuple[Client, list[float]]:
+    slept: list[float] = []
+    made = Client(endpoint=endpoint, cache_dir=cache, timeout=1, retries=3, backoff=0.5, sleep=slept.append)
+    for name, value in options.items():
+        setattr(made, name, value)
+    return made, slept
+
+
+def test_429_is_retried_after_the_time_the_server_asks(tmp_path: Path) -> None:
+    with fault_server([Reply(429, b"slow down", {"Retry-After": "7"}), Reply(body=VALID)]) as (url, seen):
+        made, slept = client(url, tmp_path)
+        assert made.select("SELECT ?x {}")["results"]["bindings"][0]["x"]["value"] == "ok"
+    assert slept == [7.0]
+    assert all(h["User-Agent"].startswith("palsov/") and "w3id.org/palsov" in h["User-Agent"] for h in seen)
+
+
+def test_5xx_is_retried_with_growing_backoff(tmp_path: Path) -> None:
+    with fault_server([Reply(500, b"oops"), Reply(503, b"busy"), Reply(body=VALID)]) as (url, seen):
+        made, slept = client(url, tmp_path)
+        made.select("SELECT ?x {}")
+    assert slept == [0.5, 1.0] and len(seen) == 3
+
+
+def test_a_slow_answer_times_out_and_gives_up_cleanly(tmp_path: Path) -> None:
+    with fault_server([Reply(body=VALID, delay=3)]) as (url, _):
+        made, _ = client(url, tmp_path, retries=0)
+        with pytest.raises(EndpointError, match="gave up after 1 attempts: no answer"):
+            made.select("SELECT ?x {}")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("reply", "message"),
+    [
+        (
+            Reply(body=b"<html><body>Wikidata is down</body></html>", headers={"Content-Type": "text/html"}),
+            "not SPARQL results JSON",
+        ),
+        (Reply(body=VALID[:40]), "not SPARQL results JSON"),
+        (Reply(body=b'{"error": "nope"}'), "JSON but not SPARQL results JSON"),
+        (Reply(404, b"no such endpoint"), "answered 404"),
+    ],
+    ids=["html-with-200", "truncated-json", "json-not-results", "404"],
+)
+def test_a_bad_answer_is_an_error_and_nothing_is_cached(tmp_path: Path, reply: Reply, message: str) -> None:
+    with fault_server([reply]) as (url, seen):
+        made, slept = client(url, tmp_path)
+        with pytest.raises(EndpointError, match=message):
+            made.select("SELECT ?x {}")
+    assert list(tmp_path.iterdir()) == [] and slept == [] and len(seen) == 1
+
+
+def test_offline_answers_from_the_cache_alone(tmp_path: Path) -> None:
+    with fault_server([Reply(body=VALID)]) as (url, seen):
+        made, _ = client(url, tmp_path)
+        first = made.select("SELECT ?x {}")
+    offline, _ = client(url, tmp_path, offline=True)
+    assert offline.select("SELECT ?x {}") == first and offline.requests == 0 and len(seen) == 1
+    with pytest.raises(EndpointError, match="not in the cache"):
+        offline.select("SELECT ?y {}")
+
+
+def test_a_failed_enrichment_leaves_data_and_cache_untouched(project_copy: Project) -> None:
+    with fault_server([Reply(body=b"<html>maintenance</html>", headers={"Content-Type": "text/html"})]) as (url, _):
+        result = link(project_copy, "enrich", endpoint=url)
+    assert result.returncode == 2
+    assert "not SPARQL results JSON" in result.stderr and "Traceback" not in result.stderr
+    assert not project_copy.wikidata_dir.exists()
