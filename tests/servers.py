@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from palsov.serve import wait_until_up
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -51,7 +53,7 @@ def oxigraph_server(
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, process)
+        wait_until_up(base, process)
         if data is not None:
             request = urllib.request.Request(
                 f"{base}/store?default",
@@ -68,19 +70,6 @@ def oxigraph_server(
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-
-
-def _wait_until_up(base: str, process: subprocess.Popen, limit: float = 20) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"oxigraph exited: {process.stderr.read().decode() if process.stderr else ''}")
-        try:
-            with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"oxigraph did not answer on {base} within {limit} s")
 
 
 @dataclass

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from .errors import DataError, InputError
 from .export import WIKIDATA_GRAPH
 from .graph import KnowledgeGraph
+from .namespaces import SPARQL_PREFIXES
 from .output import write_atomically
 from .project import Project
 from .wikidata import Client, values
@@ -36,17 +37,6 @@ EXPECTED_CLASSES = {
 }
 LANGUAGES = ("ru", "ar", "he")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
-
-_LOCAL = """
-PREFIX palsov: <https://w3id.org/palsov/ontology#>
-PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
-PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
-PREFIX time: <http://www.w3.org/2006/time#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-"""
 
 
 @dataclass
@@ -70,7 +60,7 @@ class Resource:
 def resources(kg: KnowledgeGraph) -> dict[str, Resource]:
     found: dict[str, Resource] = {}
     for row in kg.store.query(
-        _LOCAL
+        SPARQL_PREFIXES
         + """
         SELECT ?r ?label ?type WHERE {
           { ?r a sem:Actor } UNION { ?r a sem:Place }
@@ -85,51 +75,42 @@ def resources(kg: KnowledgeGraph) -> dict[str, Resource]:
             {row["label"].value},
             row["type"].value if row["type"] else None,
         )
-    for row in kg.store.query(_LOCAL + "SELECT ?r ?alt { ?r skos:altLabel ?alt }"):
+    for row in kg.store.query(SPARQL_PREFIXES + "SELECT ?r ?alt { ?r skos:altLabel ?alt }"):
         if row["r"].value in found:
             found[row["r"].value].names.add(row["alt"].value)
-    for row in kg.store.query(_LOCAL + "SELECT ?r ?item { ?r owl:sameAs ?item }"):
+    for row in kg.store.query(SPARQL_PREFIXES + "SELECT ?r ?item { ?r owl:sameAs ?item }"):
         if row["r"].value in found and row["item"].value.startswith(WD):
             found[row["r"].value].item = row["item"].value[len(WD) :]
-    for row in kg.store.query(_LOCAL + "SELECT ?r ?item { ?r palsov:wikidataCandidate ?item }"):
+    for row in kg.store.query(SPARQL_PREFIXES + "SELECT ?r ?item { ?r palsov:wikidataCandidate ?item }"):
         if row["r"].value in found:
             found[row["r"].value].candidate = row["item"].value[len(WD) :]
-    # Definite bounds only: an event that certainly ended before an item came to be, or certainly
-    # began after it ceased, contradicts the link; an open or relative date contradicts nothing.
+    # Definite bounds (first_end, last_begin): an event that certainly ended before an item came to
+    # be, or certainly began after it ceased, contradicts a link. Loose ones (first_known,
+    # last_known): each event as late, or as early, as what we know of it allows.
     for row in kg.store.query(
-        _LOCAL
+        SPARQL_PREFIXES
         + """
-        SELECT ?r (MIN(?end) AS ?firstEnd) (MAX(?begin) AS ?lastBegin) WHERE {
-          ?e a palsov:Event ; palsov:hasParticipation [ rdf:value ?r ; sem:roleType ?role ] ; time:hasTime ?t .
-          FILTER (?role != <https://w3id.org/palsov/vocab/role/predecessor>)
-          OPTIONAL { ?t crm:P82a_begin_of_the_begin ?a } OPTIONAL { ?t crm:P82b_end_of_the_end ?b }
-          BIND (STR(?a) AS ?begin) BIND (STR(?b) AS ?end)
-        } GROUP BY ?r"""
-    ):
-        if row["r"].value in found:
-            found[row["r"].value].first_end = row["firstEnd"].value if row["firstEnd"] else None
-            found[row["r"].value].last_begin = row["lastBegin"].value if row["lastBegin"] else None
-    for row in kg.store.query(
-        _LOCAL
-        + """
-        SELECT ?r (MIN(?late) AS ?first) (MAX(?early) AS ?last) WHERE {
+        SELECT ?r (MIN(?end) AS ?firstEnd) (MAX(?begin) AS ?lastBegin) (MIN(?late) AS ?first) (MAX(?early) AS ?last)
+        WHERE {
           ?e a palsov:Event ; palsov:hasParticipation [ rdf:value ?r ; sem:roleType ?role ] ; time:hasTime ?t .
           FILTER (?role != <https://w3id.org/palsov/vocab/role/predecessor>)
           OPTIONAL { ?t crm:P82a_begin_of_the_begin ?a } OPTIONAL { ?t crm:P81a_end_of_the_begin ?b }
           OPTIONAL { ?t crm:P81b_begin_of_the_end ?c } OPTIONAL { ?t crm:P82b_end_of_the_end ?d }
-          # Each event as late and as early as what we know of it allows.
+          BIND (STR(?a) AS ?begin) BIND (STR(?d) AS ?end)
           BIND (STR(COALESCE(?d, ?c, ?b, ?a)) AS ?late) BIND (STR(COALESCE(?a, ?b, ?c, ?d)) AS ?early)
         } GROUP BY ?r"""
     ):
         if row["r"].value in found:
-            found[row["r"].value].first_known = row["first"].value
-            found[row["r"].value].last_known = row["last"].value
+            entry = found[row["r"].value]
+            entry.first_end, entry.last_begin, entry.first_known, entry.last_known = (
+                row[name].value if row[name] else None for name in ("firstEnd", "lastBegin", "first", "last")
+            )
     for predicate, attribute in (
         ("crm:P95i_was_formed_by", "formed"),
         ("crm:P99i_was_dissolved_by", "dissolved"),
     ):
         for row in kg.store.query(
-            _LOCAL
+            SPARQL_PREFIXES
             + f"""
             SELECT ?r ?a ?b WHERE {{ ?r {predicate}/time:hasTime ?t .
               OPTIONAL {{ ?t crm:P82a_begin_of_the_begin ?a }} OPTIONAL {{ ?t crm:P82b_end_of_the_end ?b }} }}"""

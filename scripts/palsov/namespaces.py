@@ -73,6 +73,9 @@ PREFIXES: dict[str, str] = {
     "spdx": str(SPDX),
 }
 
+#: PREFIX declarations of every project prefix, for the SPARQL the package writes itself.
+SPARQL_PREFIXES = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
+
 __all__ = [
     "BASE",
     "CRM",
@@ -92,6 +95,7 @@ __all__ = [
     "SEM",
     "SH",
     "SKOS",
+    "SPARQL_PREFIXES",
     "SPDX",
     "TIME",
     "VANN",

@@ -15,19 +15,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .graph import KnowledgeGraph
+from .namespaces import SPARQL_PREFIXES
 from .output import write_atomically
 
 FIRST_YEAR, LAST_YEAR = 1915, 1995
-_PREFIXES = """
-PREFIX palsov: <https://w3id.org/palsov/ontology#>
-PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
-PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
-PREFIX time: <http://www.w3.org/2006/time#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
 _EVENTS = (
-    _PREFIXES
+    SPARQL_PREFIXES
     + """
 SELECT ?event ?label ?score ?earliest ?latestStart ?latest WHERE {
   ?event a palsov:Event ; rdfs:label ?label ; sem:eventType/palsov:cooperationScore ?score ;
@@ -38,7 +31,7 @@ SELECT ?event ?label ?score ?earliest ?latestStart ?latest WHERE {
 } ORDER BY ?event"""
 )
 _STANCES = (
-    _PREFIXES
+    SPARQL_PREFIXES
     + """
 SELECT ?stance ?holder ?issue ?towards ?score ?earliest ?latestStart ?earliestEnd ?latest WHERE {
   ?stance a palsov:Stance ; palsov:holder/rdfs:label ?holder ; palsov:issue/skos:prefLabel ?issue ;
@@ -57,7 +50,7 @@ SELECT ?stance ?holder ?issue ?towards ?score ?earliest ?latestStart ?earliestEn
 } ORDER BY ?holder ?issue ?towards ?stance"""
 )
 _TIES = (
-    _PREFIXES
+    SPARQL_PREFIXES
     + """
 SELECT ?a ?aLabel ?b ?bLabel ?kind WHERE {
   { ?e a palsov:Event ; sem:hasActor ?a , ?b . FILTER (STR(?a) < STR(?b)) BIND ("event" AS ?kind) }

@@ -65,7 +65,7 @@ def served(triples: list[ox.Triple], port: int, timeout: float = 30) -> Iterator
         )
         base = f"http://{HOST}:{port}"
         try:
-            _wait_until_up(base, process, timeout)
+            wait_until_up(base, process, timeout)
             yield base
         finally:
             process.terminate()
@@ -75,7 +75,8 @@ def served(triples: list[ox.Triple], port: int, timeout: float = 30) -> Iterator
                 process.kill()
 
 
-def _wait_until_up(base: str, process: subprocess.Popen, timeout: float) -> None:
+def wait_until_up(base: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    """Return once the server at `base` answers a query; an InputError if it stops or stays silent."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

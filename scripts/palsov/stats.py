@@ -6,13 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-_PREFIXES = """
-PREFIX palsov: <https://w3id.org/palsov/ontology#>
-PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX org: <http://www.w3.org/ns/org#>
-"""
+from .namespaces import SPARQL_PREFIXES
 
 #: The kinds of resource that make assertions and so must carry evidence.
 ASSERTION_CLASSES = (
@@ -67,12 +61,12 @@ class Stats:
 
 
 def _number(store: ox.Store, query: str, variable: str = "n") -> int:
-    solution = next(iter(store.query(_PREFIXES + query)))
+    solution = next(iter(store.query(SPARQL_PREFIXES + query)))
     return int(solution[variable].value)
 
 
 def compute(store: ox.Store) -> Stats:
-    solution = next(iter(store.query(_PREFIXES + _ASSERTIONS)))
+    solution = next(iter(store.query(SPARQL_PREFIXES + _ASSERTIONS)))
     return Stats(
         triples=len(store),
         counts={name: _number(store, query) for name, query in _COUNTS.items()},
