@@ -412,13 +412,44 @@ def docs(out: Path | None) -> None:
     default=5,
     show_default=True,
     type=click.IntRange(1, 100),
-    help="Runs of each command; the median is reported.",
+    help="Runs of each measurement; the median is reported.",
 )
-def bench(runs: int) -> None:
-    """Time every command as a whole process on the real data (medians); writes dist/bench.json."""
-    from .bench import run
+@click.option(
+    "--sizes",
+    metavar="N,N,…",
+    help="Measure the stages on synthetic corpora of about these many triples (e.g. 10000,100000,1000000) "
+    "instead of timing the commands on the real data.",
+)
+@click.option("--rdflib-everywhere", is_flag=True, help="Time bare rdflib at every size (slow past 200k triples).")
+def bench(runs: int, sizes: str | None, rdflib_everywhere: bool) -> None:
+    """Time every command on the real data, or every stage at growing sizes; medians, and JSON in dist/."""
+    import json
+
+    from .output import write_atomically
 
     project = _project()
+    if sizes:
+        from .bench_scale import run as run_scale
+
+        try:
+            wanted = [int(size.replace("_", "")) for size in sizes.split(",")]
+        except ValueError:
+            raise click.UsageError(f"--sizes takes whole numbers separated by commas, not {sizes!r}") from None
+        results = run_scale(project, wanted, runs, rdflib_everywhere)
+        stages = list(next(iter(results.values())))
+        table = Table(title=f"palsov bench: stages by corpus size, median of {runs} runs (s)", title_justify="left")
+        table.add_column("stage")
+        for size in results:
+            table.add_column(f"{size:,}", justify="right")
+        for stage in stages:
+            table.add_row(stage, *(str(results[size].get(stage, "–")) for size in results))
+        console.print(table)
+        out = project.dist_dir / "bench-scale.json"
+        write_atomically(out, json.dumps({"runs": runs, "sizes": results}, indent=2) + "\n")
+        console.print(f"wrote {out}", highlight=False)
+        return
+    from .bench import run
+
     table = Table(title=f"palsov bench: whole process, {runs} runs", title_justify="left")
     for column in ("command", "median s", "min s", "max s"):
         table.add_column(column, justify="left" if column == "command" else "right")

@@ -1,0 +1,47 @@
+"""Synthetic corpora for the scale benchmark: the real data's shape, conforming, of the asked size."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from palsov.graph import KnowledgeGraph
+from palsov.project import Project
+from palsov.queries import find_query
+from palsov.query import run_embedded
+from palsov.scale import write_corpus
+from palsov.validate import validate_project
+
+from .conftest import run_palsov
+
+
+def test_a_corpus_is_renamed_copies_that_still_conform(project: Project, tmp_path: Path) -> None:
+    corpus = write_corpus(project, 12_000, tmp_path)
+    kg = KnowledgeGraph.read(corpus)
+    assert 10_000 < len(kg.store) < 14_000
+    report = validate_project(corpus, kg=kg)
+    assert report.conforms(strict=True), report.to_text()
+    changes = run_embedded(kg.store, find_query(corpus.queries_dir, "cq-stance-changes").bind({}))
+    copies = len(changes.rows) // 4
+    assert copies >= 2 and len(changes.rows) == 4 * copies  # every copy shows the real data's four changes
+    years = {row["changed"]["value"][:4] for row in changes.rows}
+    assert {str(1947 + 4 * k) for k in range(copies)} <= years  # the 1947 reversal, four years later in each copy
+
+
+def test_bench_by_size_reports_every_stage_and_the_bare_engines(project_copy: Project) -> None:
+    result = run_palsov("bench", "--sizes", "5000", "--runs", "1", cwd=project_copy.root, timeout=600)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads((project_copy.dist_dir / "bench-scale.json").read_text(encoding="utf-8"))["sizes"]["5000"]
+    assert 4_000 < figures["triples"] < 6_000
+    for stage in (
+        "load",
+        "validate",
+        "query cq-timeline",
+        "export jsonld",
+        "pyoxigraph load",
+        "pyoxigraph query cq-timeline",
+        "rdflib load",
+        "rdflib query cq-timeline",
+        "peak memory MB",
+    ):
+        assert figures[stage] > 0, stage
