@@ -161,7 +161,7 @@ def _(t: Triples) -> Triples:
     position = f"{ID}evidence/soviet-vote-for-the-un-partition-plan/position"
     (start,) = matching(t, position, OA + "start")
     (end,) = matching(t, position, OA + "end")
-    number = iri(XSD + "nonNegativeInteger")
+    number = iri(XSD + "integer")
     t = replace_object(t, position, OA + "start", ox.Literal(str(int(start.object.value) + 1), datatype=number))
     return replace_object(t, position, OA + "end", ox.Literal(str(int(end.object.value) + 1), datatype=number))
 

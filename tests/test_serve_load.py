@@ -36,7 +36,7 @@ def graph_triples(base: str, graph: str) -> set[ox.Triple]:
 
 
 def as_stored(triples: list[ox.Triple]) -> set[ox.Triple]:
-    """The triples as an Oxigraph store keeps them: it stores xsd:nonNegativeInteger as integer."""
+    """The triples as an Oxigraph store keeps them: literals in canonical form (1.0 as 1)."""
     store = ox.Store()
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     return {q.triple for q in store}

@@ -163,3 +163,31 @@ def test_every_integrity_query_is_tripped_by_a_fixture() -> None:
     checks = {q.iri for q in saved_queries(ROOT / "queries") if q.is_violation_check}
     tripped = {r.shape for path in INVALID for r in fixture_report(path)[1].results}
     assert checks <= tripped
+
+
+def core_results(report: Report) -> set[tuple[str, str, str, str, str | None]]:
+    """The results of core constraints (not SHACL-SPARQL, not the integrity queries or file checks)."""
+    return {
+        (r.focus, r.shape, r.severity, r.component, r.path)
+        for r in report.results
+        if r.component.endswith("ConstraintComponent") and not r.component.endswith("SPARQLConstraintComponent")
+    }
+
+
+@pytest.mark.parametrize("path", [*VALID, *INVALID], ids=lambda p: p.stem)
+def test_the_sparql_engine_gives_pyshacls_results(path: Path) -> None:
+    if path.suffix == ".trig":
+        fixture = load_fixture(path)
+        triples = (base() - fixture.remove) | fixture.add
+    else:
+        triples = frozenset(read_triples(path))
+    kg = KnowledgeGraph(ontology_triples=list(ontology()), data_triples=list(triples))
+    assert core_results(validate(kg, shapes(), engine="sparql")) == core_results(
+        validate(kg, shapes(), engine="pyshacl")
+    )
+
+
+def test_the_engines_agree_on_the_real_data(kg: KnowledgeGraph) -> None:
+    sparql, reference = validate(kg, shapes(), engine="sparql"), validate(kg, shapes(), engine="pyshacl")
+    assert core_results(sparql) == core_results(reference)
+    assert len(core_results(sparql)) == 18  # the informational results for actors without Wikidata

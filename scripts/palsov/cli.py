@@ -66,12 +66,19 @@ def build(strict: bool) -> None:
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too, not only on violations.")
 @click.option(
+    "--engine",
+    type=click.Choice(["sparql", "pyshacl"]),
+    default="sparql",
+    show_default=True,
+    help="Core constraints as SPARQL on the embedded store, or by pySHACL (the reference, slower).",
+)
+@click.option(
     "--infos/--no-infos",
     default=False,
     show_default=True,
     help="Show informational results in the text report.",
 )
-def validate(paths: tuple[Path, ...], format_name: str, strict: bool, infos: bool) -> None:
+def validate(paths: tuple[Path, ...], format_name: str, strict: bool, engine: str, infos: bool) -> None:
     """Validate the data (or the given files) against the SHACL shapes.
 
     Exit 0 when the data conforms, 1 when it has violations (or warnings with --strict).
@@ -79,7 +86,7 @@ def validate(paths: tuple[Path, ...], format_name: str, strict: bool, infos: boo
     from .report import Report
     from .validate import validate_project
 
-    report = validate_project(_project(), list(paths) if paths else None)
+    report = validate_project(_project(), list(paths) if paths else None, engine=engine)
     if format_name == "json":
         sys.stdout.write(report.to_json())
     elif format_name == "turtle":

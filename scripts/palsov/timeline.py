@@ -25,11 +25,7 @@ _LABELLED = (_SEM + "hasActor", _SEM + "hasPlace", _SEM + "eventType")
 
 
 def _subgraph(triples: list[ox.Triple]) -> set[ox.Triple]:
-    """The events and what their timeline entries show, taken from the parsed triples.
-
-    (Not a CONSTRUCT on the store: Oxigraph stores xsd:nonNegativeInteger as xsd:integer, and
-    the offsets should keep the datatype Web Annotation gives them.)
-    """
+    """The events and what their timeline entries show, taken from the parsed triples."""
     by_subject: dict[ox.NamedNode | ox.BlankNode, list[ox.Triple]] = defaultdict(list)
     bodies: dict[ox.NamedNode, list[ox.NamedNode | ox.BlankNode]] = defaultdict(list)
     for t in triples:

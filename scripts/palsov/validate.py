@@ -13,10 +13,10 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-import pyshacl
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDFS, SH, SKOS
 from rdflib.term import Node
@@ -27,6 +27,7 @@ from .parse import read_triples, to_rdflib
 from .project import Project
 from .queries import SavedQuery, saved_queries
 from .report import Report, Result, _short
+from .shacl import CoreConstraint, compile_shapes
 
 SHAPES = "https://w3id.org/palsov/shapes#"
 SOURCE_FILE_CHECK = SHAPES + "SourceFileCheck"
@@ -47,11 +48,16 @@ class SparqlConstraint:
 
 @dataclass
 class Shapes:
-    """The shapes graph, split into what pySHACL checks and the SPARQL constraints run here."""
+    """The shapes graph: its core constraints (compiled to SPARQL, or for pySHACL) and its
+    SHACL-SPARQL constraints."""
 
     graph: Graph
     core: Graph
     sparql: list[SparqlConstraint]
+
+    @cached_property
+    def compiled(self) -> list[CoreConstraint]:
+        return compile_shapes(self.graph)
 
     @classmethod
     def read(cls, paths: Iterable[Path]) -> Shapes:
@@ -108,15 +114,22 @@ def _target_patterns(graph: Graph, shape: Node) -> Iterable[str]:
 # ---------------------------------------------------------------------- running the checks
 
 
+ENGINES = ("sparql", "pyshacl")
+
+
 def validate(
     kg: KnowledgeGraph,
     shapes: Shapes,
     source_file: Path | None = None,
     integrity_queries: Iterable[SavedQuery] = (),
+    engine: str = "sparql",
 ) -> Report:
+    """Validate with the core constraints run as SPARQL on the embedded store (fast, and linear in
+    the data) or by pySHACL over rdflib (the reference implementation); the rest is the same."""
     labels = _Labels(kg.store)
+    core = _compiled_results(kg.store, shapes, labels) if engine == "sparql" else _core_results(kg, shapes, labels)
     results = [
-        *_core_results(kg, shapes, labels),
+        *core,
         *_sparql_results(kg.store, shapes, labels),
         *_source_file_results(kg.store, source_file),
         *_integrity_results(kg.store, integrity_queries, labels),
@@ -125,7 +138,7 @@ def validate(
 
 
 def validate_project(
-    project: Project, data_files: list[Path] | None = None, kg: KnowledgeGraph | None = None
+    project: Project, data_files: list[Path] | None = None, kg: KnowledgeGraph | None = None, engine: str = "sparql"
 ) -> Report:
     """The project's data (or the given files, with the ontology) against its shapes and checks."""
     kg = kg if kg is not None else KnowledgeGraph.read(project, data_files)
@@ -134,10 +147,13 @@ def validate_project(
         Shapes.read(project.shape_files()),
         source_file=project.source_text if data_files is None else None,
         integrity_queries=[q for q in saved_queries(project.queries_dir) if q.is_violation_check],
+        engine=engine,
     )
 
 
 def _core_results(kg: KnowledgeGraph, shapes: Shapes, labels: _Labels) -> Iterable[Result]:
+    import pyshacl  # imported here: only the reference engine needs it, and it is slow to import
+
     # The ontology and the vocabularies are part of the data graph: value checks such as
     # "the polarity is a concept of its scheme" read the schemes' triples.
     _, report, _ = pyshacl.validate(
@@ -160,6 +176,26 @@ def _core_results(kg: KnowledgeGraph, shapes: Shapes, labels: _Labels) -> Iterab
             component=str(report.value(node, SH.sourceConstraintComponent)),
             source=str(report.value(node, SH.sourceShape)),
         )
+
+
+def _compiled_results(store: ox.Store, shapes: Shapes, labels: _Labels) -> Iterable[Result]:
+    for constraint in shapes.compiled:
+        solutions = store.query(constraint.query)
+        has_value = any(v.value == "value" for v in solutions.variables)
+        for solution in solutions:
+            focus = solution["this"].value
+            value = solution["value"] if has_value else None
+            yield Result(
+                shape=constraint.shape,
+                focus=focus,
+                focus_label=labels.get(focus),
+                severity=constraint.severity,
+                message=constraint.message,
+                path=constraint.path,
+                value=None if value is None or isinstance(value, ox.BlankNode) else _ox_text(value),
+                component=constraint.component,
+                source=constraint.node,
+            )
 
 
 def _sparql_results(store: ox.Store, shapes: Shapes, labels: _Labels) -> Iterable[Result]:
