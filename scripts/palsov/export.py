@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from pyld import jsonld as pyld
 
 from . import describe, jsonld
 from .errors import InputError
@@ -36,10 +35,6 @@ class Format:
     render: Callable[[KnowledgeGraph], bytes]
 
 
-def _sorted_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
-    return sorted(set(kg.all_triples()), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-
-
 def _sorted_prefixes(data: bytes) -> bytes:
     """pyoxigraph writes @prefix lines in no fixed order; sort them for byte-identical builds."""
     lines = data.splitlines(keepends=True)
@@ -48,19 +43,17 @@ def _sorted_prefixes(data: bytes) -> bytes:
 
 
 def _turtle(kg: KnowledgeGraph) -> bytes:
-    data = ox.serialize(_sorted_triples(kg), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+    data = ox.serialize(kg.sorted_triples, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
     return _sorted_prefixes(data)
 
 
 def _rdfxml(kg: KnowledgeGraph) -> bytes:
-    return ox.serialize(_sorted_triples(kg), format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES))
+    return ox.serialize(kg.sorted_triples, format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES))
 
 
 def _jsonld(kg: KnowledgeGraph) -> bytes:
     """JSON-LD 1.1 compacted with the project's context, which it carries inline."""
-    compacted = pyld.compact(jsonld.expand(kg.all_triples()), {"@context": kg.context}, {"skipExpansion": True})
-    compacted["@graph"] = sorted(compacted.get("@graph", []), key=lambda node: node.get("id", ""))
-    return jsonld.dumps(compacted)
+    return jsonld.dumps(jsonld.compact(kg.all_triples(), kg.context))
 
 
 def _sorted_lines(data: bytes) -> bytes:
@@ -68,7 +61,7 @@ def _sorted_lines(data: bytes) -> bytes:
 
 
 def _ntriples(kg: KnowledgeGraph) -> bytes:
-    return _sorted_lines(ox.serialize(set(kg.all_triples()), format=ox.RdfFormat.N_TRIPLES))
+    return ox.serialize(kg.sorted_triples, format=ox.RdfFormat.N_TRIPLES)
 
 
 def _named_quads(kg: KnowledgeGraph) -> list[ox.Quad]:

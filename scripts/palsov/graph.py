@@ -59,6 +59,12 @@ class KnowledgeGraph:
     def merged(self) -> Graph:
         return to_rdflib(self.all_triples())
 
+    @cached_property
+    def sorted_triples(self) -> list[ox.Triple]:
+        """The merged graph without duplicates, by subject, predicate and object: the order every
+        export writes, computed once for all of them."""
+        return sorted(set(self.all_triples()), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
     def all_triples(self) -> list[ox.Triple]:
         """The merged graph: ontology, data and any Wikidata enrichment."""
         return [*self.ontology_triples, *self.data_triples, *self.enrichment_triples]
