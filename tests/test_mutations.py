@@ -285,7 +285,7 @@ def real(project: Project) -> tuple[list[ox.Triple], Triples, Shapes]:
 
 
 def check(project: Project, ontology: list[ox.Triple], data: Triples, shapes: Shapes, source: Path):
-    kg = KnowledgeGraph(ontology_triples=ontology, data_triples=list(data))
+    kg = KnowledgeGraph.from_triples(ontology, list(data))
     checks = [q for q in saved_queries(project.queries_dir) if q.is_violation_check]
     return validate(kg, shapes, source_file=source, integrity_queries=checks)
 

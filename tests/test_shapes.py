@@ -80,7 +80,7 @@ def base() -> frozenset[ox.Triple]:
 
 
 def check(triples: set[ox.Triple] | frozenset[ox.Triple]) -> Report:
-    kg = KnowledgeGraph(ontology_triples=list(ontology()), data_triples=list(triples))
+    kg = KnowledgeGraph.from_triples(list(ontology()), list(triples))
     checks = [q for q in saved_queries(ROOT / "queries") if q.is_violation_check]
     return validate(kg, shapes(), integrity_queries=checks)
 
@@ -181,7 +181,7 @@ def test_the_sparql_engine_gives_pyshacls_results(path: Path) -> None:
         triples = (base() - fixture.remove) | fixture.add
     else:
         triples = frozenset(read_triples(path))
-    kg = KnowledgeGraph(ontology_triples=list(ontology()), data_triples=list(triples))
+    kg = KnowledgeGraph.from_triples(list(ontology()), list(triples))
     assert core_results(validate(kg, shapes(), engine="sparql")) == core_results(
         validate(kg, shapes(), engine="pyshacl")
     )

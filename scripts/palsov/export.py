@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from . import describe, jsonld
 from .errors import InputError
-from .graph import KnowledgeGraph
+from .graph import KnowledgeGraph, sorted_ntriples
 from .namespaces import BASE, PREFIXES
 from .output import write_atomically
 from .timeline import timeline
@@ -53,35 +53,42 @@ def _rdfxml(kg: KnowledgeGraph) -> bytes:
 
 def _jsonld(kg: KnowledgeGraph) -> bytes:
     """JSON-LD 1.1 compacted with the project's context, which it carries inline."""
-    return jsonld.dumps(jsonld.compact(kg.all_triples(), kg.context))
-
-
-def _sorted_lines(data: bytes) -> bytes:
-    return b"".join(sorted(data.splitlines(keepends=True)))
+    return jsonld.dumps(jsonld.compact(kg.sorted_triples, kg.context))
 
 
 def _ntriples(kg: KnowledgeGraph) -> bytes:
-    return ox.serialize(kg.sorted_triples, format=ox.RdfFormat.N_TRIPLES)
+    return kg.sorted_ntriples
 
 
-def _named_quads(kg: KnowledgeGraph) -> list[ox.Quad]:
-    quads = {ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in kg.ontology_triples}
-    for graph, triples in (
+def _parts(kg: KnowledgeGraph) -> list[tuple[ox.NamedNode, bytes]]:
+    """Each named graph of the dataset with its sorted N-Triples lines, graphs by name."""
+    parts = [
+        (ONTOLOGY_GRAPH, kg.ontology_triples),
         (DATA_GRAPH, kg.data_triples),
         (WIKIDATA_GRAPH, kg.enrichment_triples),
         (DESCRIPTION_GRAPH, kg.description_triples),
-    ):
-        quads |= {ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples}
-    return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    ]
+    return sorted(((graph, sorted_ntriples(triples)) for graph, triples in parts if triples), key=lambda p: p[0].value)
 
 
 def _nquads(kg: KnowledgeGraph) -> bytes:
-    return _sorted_lines(ox.serialize(_named_quads(kg), format=ox.RdfFormat.N_QUADS))
+    out = []
+    for graph, lines in _parts(kg):
+        suffix = f"<{graph.value}> .\n".encode()
+        out.extend(line[:-2] + suffix for line in lines.splitlines(keepends=True))
+    return b"".join(out)
 
 
 def _trig(kg: KnowledgeGraph) -> bytes:
-    data = ox.serialize(_named_quads(kg), format=ox.RdfFormat.TRIG, prefixes=dict(PREFIXES))
-    return _sorted_prefixes(data)
+    """The prefixes once, then each named graph as a block of grouped, sorted Turtle."""
+    header = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(PREFIXES.items()))
+    blocks = [header.encode()]
+    for graph, lines in _parts(kg):
+        triples = [q.triple for q in ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)]
+        turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+        body = b"".join(line for line in turtle.splitlines(keepends=True) if not line.startswith(b"@prefix"))
+        blocks.append(f"<{graph.value}> {{\n".encode() + body + b"}\n")
+    return b"\n".join(blocks)
 
 
 FORMATS: dict[str, Format] = {

@@ -37,6 +37,10 @@ def load_context(path: Path) -> dict:
     return document["@context"]
 
 
+def _node_id(node: ox.NamedNode | ox.BlankNode) -> str:
+    return node.value if isinstance(node, ox.NamedNode) else f"_:{node.value}"
+
+
 def _term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict:
     if isinstance(node, ox.NamedNode):
         return {"@id": node.value}
@@ -96,6 +100,7 @@ class _Compactor:
             ),
             key=lambda item: -len(item[1]),
         )
+        self._memo: dict[str, str] = {}
         self.class_terms: dict[str, str] = {}
         self.terms: dict[tuple[str, str], str] = {}  # (predicate IRI, value kind) -> term
         for name, definition in context.items():
@@ -129,6 +134,12 @@ class _Compactor:
         return value
 
     def iri(self, value: str) -> str:
+        found = self._memo.get(value)
+        if found is None:
+            found = self._memo[value] = self._compact_iri(value)
+        return found
+
+    def _compact_iri(self, value: str) -> str:
         for name, namespace in self.prefixes:
             if (
                 value.startswith(namespace)
@@ -144,7 +155,7 @@ class _Compactor:
         for t in triples:
             obj = t.object
             if t.predicate.value == _RDF_TYPE and not isinstance(obj, ox.Literal):
-                groups.setdefault("type", []).append(self.class_terms.get(obj.value) or self.iri(_term(obj)["@id"]))
+                groups.setdefault("type", []).append(self.class_terms.get(obj.value) or self.iri(_node_id(obj)))
                 continue
             if isinstance(obj, ox.Literal):
                 kind = f"@language:{obj.language}" if obj.language else obj.datatype.value
@@ -152,12 +163,12 @@ class _Compactor:
                 kind = "@id"
             term = self.terms.get((t.predicate.value, kind))
             if term is not None:
-                value = self.iri(_term(obj)["@id"]) if kind == "@id" else obj.value
+                value = self.iri(_node_id(obj)) if kind == "@id" else obj.value
                 groups.setdefault(term, []).append(value)
                 continue
             key = self.iri(t.predicate.value)
             if kind == "@id":
-                value = {"@id": self.iri(_term(obj)["@id"])}
+                value = {"@id": self.iri(_node_id(obj))}
             elif obj.language:
                 value = {"@value": obj.value, "@language": obj.language}
             elif kind == _XSD_STRING:
@@ -175,6 +186,6 @@ def compact(triples: Iterable[ox.Triple], context: dict) -> dict:
     compactor = _Compactor(context)
     by_subject: dict[str, list[ox.Triple]] = {}
     for t in set(triples):
-        by_subject.setdefault(_term(t.subject)["@id"], []).append(t)
+        by_subject.setdefault(_node_id(t.subject), []).append(t)
     nodes = [compactor.node(compactor.iri(s), ts) for s, ts in by_subject.items()]
     return {"@context": context, "@graph": sorted(nodes, key=lambda n: n["id"])}

@@ -51,6 +51,20 @@ def read_triples(path: Path) -> list[ox.Triple]:
         raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
 
 
+def load_file(store: ox.Store, path: Path) -> None:
+    """Load one file into the store's default graph, with the errors `read_triples` gives."""
+    try:
+        store.load(path=str(path), format=rdf_format(path), base_iri=path.resolve().as_uri())
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not an RDF file") from None
+    except SyntaxError as error:
+        raise InputError(_syntax_message(path, error)) from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+
+
 def _syntax_message(path: Path, error: SyntaxError) -> str:
     cause = error.msg
     # pyoxigraph prefixes its message with the position we report ourselves.
