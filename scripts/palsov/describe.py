@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +64,7 @@ def describe(
     kg: KnowledgeGraph, distributions: list[Distribution] = (), sparql_endpoint: str | None = None
 ) -> list[ox.Triple]:
     """VoID and DCAT statements about the merged graph and the given files."""
-    triples = set(kg.all_triples())
+    store = kg.store  # counted there: no million-triple set in Python
     dataset = _n(DATASET)
     out: list[ox.Triple] = []
 
@@ -73,7 +72,7 @@ def describe(
         out.append(ox.Triple(subject, _n(predicate), obj))
 
     ontology = _n(BASE + "ontology")
-    header = {t.predicate.value: t.object for t in kg.ontology_triples if t.subject == ontology}
+    header = {q.predicate.value: q.object for q in store.quads_for_pattern(ontology, None, None)}
     for kind in (VOID.Dataset, DCAT.Dataset):
         add(dataset, str(RDF.type), _n(str(kind)))
     add(
@@ -119,14 +118,17 @@ def describe(
     if sparql_endpoint:
         add(dataset, str(VOID.sparqlEndpoint), _n(sparql_endpoint))
 
-    classes = Counter(t.object.value for t in triples if t.predicate.value == str(RDF.type))
-    properties = Counter(t.predicate.value for t in triples)
-    add(dataset, str(VOID.triples), _lit(len(triples), str(XSD.integer)))
-    add(
-        dataset,
-        str(VOID.distinctSubjects),
-        _lit(len({t.subject for t in triples}), str(XSD.integer)),
-    )
+    classes = {
+        row["c"].value: int(row["n"].value)
+        for row in store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
+    }
+    properties = {
+        row["p"].value: int(row["n"].value)
+        for row in store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
+    }
+    subjects = next(iter(store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")))["n"].value
+    add(dataset, str(VOID.triples), _lit(len(store), str(XSD.integer)))
+    add(dataset, str(VOID.distinctSubjects), _lit(subjects, str(XSD.integer)))
     add(dataset, str(VOID.classes), _lit(len(classes), str(XSD.integer)))
     add(dataset, str(VOID.properties), _lit(len(properties), str(XSD.integer)))
     vocabularies = {ns for ns in PREFIXES.values() if any(p.startswith(ns) for p in properties)}

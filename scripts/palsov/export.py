@@ -43,17 +43,17 @@ def _sorted_prefixes(data: bytes) -> bytes:
 
 
 def _turtle(kg: KnowledgeGraph) -> bytes:
-    data = ox.serialize(kg.sorted_triples, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+    data = ox.serialize(kg.sorted_triples(), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
     return _sorted_prefixes(data)
 
 
 def _rdfxml(kg: KnowledgeGraph) -> bytes:
-    return ox.serialize(kg.sorted_triples, format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES))
+    return ox.serialize(kg.sorted_triples(), format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES))
 
 
 def _jsonld(kg: KnowledgeGraph) -> bytes:
     """JSON-LD 1.1 compacted with the project's context, which it carries inline."""
-    return jsonld.dumps(jsonld.compact(kg.sorted_triples, kg.context))
+    return jsonld.write_compacted(kg.sorted_triples(), kg.context)
 
 
 def _ntriples(kg: KnowledgeGraph) -> bytes:

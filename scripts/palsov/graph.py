@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -92,17 +93,25 @@ class KnowledgeGraph:
         """The merged graph as N-Triples, one line per distinct triple, in byte order: the order
         every export writes. Serialised and sorted as bytes, it costs seconds, not minutes, at a
         million triples."""
-        return sorted_ntriples(self.all_triples())
+        return sorted_ntriples(self.iter_triples())
 
-    @cached_property
-    def sorted_triples(self) -> list[ox.Triple]:
-        return [quad.triple for quad in ox.parse(self.sorted_ntriples, format=ox.RdfFormat.N_TRIPLES)]
+    def sorted_triples(self) -> Iterator[ox.Triple]:
+        """The merged graph's distinct triples in export order, parsed as they are consumed."""
+        return (quad.triple for quad in ox.parse(self.sorted_ntriples, format=ox.RdfFormat.N_TRIPLES))
+
+    def iter_triples(self) -> Iterator[ox.Triple]:
+        """The merged graph, read from the files as it is consumed (nothing kept in memory)."""
+        if self.given is not None:
+            yield from self.all_triples()
+            return
+        for path in [*self.ontology_files, *self.data_files, *self.enrichment_files]:
+            yield from read_triples(path)
 
     def all_triples(self) -> list[ox.Triple]:
         """The merged graph: ontology, data and any Wikidata enrichment."""
         return [*self.ontology_triples, *self.data_triples, *self.enrichment_triples]
 
 
-def sorted_ntriples(triples: list[ox.Triple]) -> bytes:
+def sorted_ntriples(triples: Iterable[ox.Triple]) -> bytes:
     lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
     return b"".join(sorted(set(lines)))
