@@ -63,12 +63,12 @@ def _ntriples(kg: KnowledgeGraph) -> bytes:
 def _parts(kg: KnowledgeGraph) -> list[tuple[ox.NamedNode, bytes]]:
     """Each named graph of the dataset with its sorted N-Triples lines, graphs by name."""
     parts = [
-        (ONTOLOGY_GRAPH, kg.ontology_triples),
-        (DATA_GRAPH, kg.data_triples),
-        (WIKIDATA_GRAPH, kg.enrichment_triples),
-        (DESCRIPTION_GRAPH, kg.description_triples),
+        (ONTOLOGY_GRAPH, kg.sorted_parts["ontology"]),
+        (DATA_GRAPH, kg.sorted_parts["data"]),
+        (WIKIDATA_GRAPH, kg.sorted_parts["enrichment"]),
+        (DESCRIPTION_GRAPH, sorted_ntriples(kg.description_triples)),
     ]
-    return sorted(((graph, sorted_ntriples(triples)) for graph, triples in parts if triples), key=lambda p: p[0].value)
+    return sorted(((graph, lines) for graph, lines in parts if lines), key=lambda p: p[0].value)
 
 
 def _nquads(kg: KnowledgeGraph) -> bytes:
