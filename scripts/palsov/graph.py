@@ -14,7 +14,7 @@ from rdflib import Graph
 
 from .jsonld import context_path, load_context
 from .namespaces import PREFIXES
-from .parse import load_file, read_triples, to_rdflib
+from .parse import load_file, ntriples_of, read_triples, to_rdflib
 from .project import Project
 
 
@@ -96,17 +96,9 @@ class KnowledgeGraph:
         byte order. Serialised and sorted as bytes, it costs seconds, not minutes, at a million
         triples; the named-graph exports write the parts, the others their merge."""
         if self.given is not None:
-            parts = {name: iter(triples) for name, triples in self.given.items()}
-        else:
-            parts = {
-                name: (t for p in files for t in read_triples(p))
-                for name, files in (
-                    ("ontology", self.ontology_files),
-                    ("data", self.data_files),
-                    ("enrichment", self.enrichment_files),
-                )
-            }
-        return {name: sorted_ntriples(triples) for name, triples in parts.items()}
+            return {name: sorted_ntriples(triples) for name, triples in self.given.items()}
+        files = {"ontology": self.ontology_files, "data": self.data_files, "enrichment": self.enrichment_files}
+        return {name: _sorted_lines(b"".join(ntriples_of(p) for p in paths)) for name, paths in files.items()}
 
     @cached_property
     def sorted_ntriples(self) -> bytes:
@@ -124,5 +116,8 @@ class KnowledgeGraph:
 
 
 def sorted_ntriples(triples: Iterable[ox.Triple]) -> bytes:
-    lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
-    return b"".join(sorted(set(lines)))
+    return _sorted_lines(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+
+
+def _sorted_lines(data: bytes) -> bytes:
+    return b"".join(sorted(set(data.splitlines(keepends=True))))

@@ -176,7 +176,11 @@ class _Compactor:
             else:
                 value = {"@value": obj.value, "@type": self.iri(kind)}
             groups.setdefault(key, []).append(value)
-        for key, found in groups.items():
+        if "type" in groups:
+            found = groups.pop("type")
+            node["type"] = found[0] if len(found) == 1 else sorted(found)
+        for key in sorted(groups):
+            found = groups[key]
             node[key] = found[0] if len(found) == 1 else sorted(found, key=lambda v: json.dumps(v, sort_keys=True))
         return node
 
@@ -191,9 +195,10 @@ def write_compacted(sorted_triples: Iterable[ox.Triple], context: dict) -> bytes
     first = True
 
     def flush() -> None:
+        # One node a line: readable, and json's C encoder (which indenting would turn off).
         nonlocal first
         node = compactor.node(compactor.iri(_node_id(group[0].subject)), group)
-        text = json.dumps(_ordered(node), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        text = json.dumps(node, ensure_ascii=False)
         chunks.append((("\n    " if first else ",\n    ") + text).encode())
         first = False
 

@@ -5,8 +5,10 @@ Every parse error becomes an InputError naming the file, the line and the cause.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -36,11 +38,11 @@ def rdf_format(path: Path) -> ox.RdfFormat:
         raise InputError(f"{path}: unknown RDF file type {path.suffix!r} (known: {known})") from None
 
 
-def read_triples(path: Path) -> list[ox.Triple]:
-    """All triples of one file, or an InputError naming the file, line and cause."""
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Turn whatever reading the file raises into an InputError naming the file, line and cause."""
     try:
-        with path.open("rb") as stream:
-            return [quad.triple for quad in ox.parse(stream, format=rdf_format(path), base_iri=path.resolve().as_uri())]
+        yield
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -49,20 +51,29 @@ def read_triples(path: Path) -> list[ox.Triple]:
         raise InputError(_syntax_message(path, error)) from None
     except UnicodeDecodeError as error:
         raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+
+
+def _parse(stream: BinaryIO, path: Path) -> Iterator[ox.Quad]:
+    return ox.parse(stream, format=rdf_format(path), base_iri=path.resolve().as_uri())
+
+
+def read_triples(path: Path) -> list[ox.Triple]:
+    """All triples of one file, or an InputError naming the file, line and cause."""
+    with _reading(path), path.open("rb") as stream:
+        return [quad.triple for quad in _parse(stream, path)]
+
+
+def ntriples_of(path: Path) -> bytes:
+    """The file's triples as N-Triples lines, parsed and written by pyoxigraph without building a
+    Python list (about twice as quick)."""
+    with _reading(path), path.open("rb") as stream:
+        return ox.serialize(_parse(stream, path), format=ox.RdfFormat.N_QUADS)  # default graph: N-Triples lines
 
 
 def load_file(store: ox.Store, path: Path) -> None:
-    """Load one file into the store's default graph, with the errors `read_triples` gives."""
-    try:
+    """Load one file into the store's default graph."""
+    with _reading(path):
         store.load(path=str(path), format=rdf_format(path), base_iri=path.resolve().as_uri())
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not an RDF file") from None
-    except SyntaxError as error:
-        raise InputError(_syntax_message(path, error)) from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
 
 
 def _syntax_message(path: Path, error: SyntaxError) -> str:
