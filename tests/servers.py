@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from palsov.serve import wait_until_up
+from palsov.serve import stop, wait_until_up
 
 
 def free_port() -> int:
@@ -65,11 +65,7 @@ def oxigraph_server(
                 assert response.status in (200, 201, 204)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 @dataclass

@@ -68,11 +68,16 @@ def served(triples: list[ox.Triple], port: int, timeout: float = 30) -> Iterator
             wait_until_up(base, process, timeout)
             yield base
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Ask the server to stop; kill it if it has not within ten seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def wait_until_up(base: str, process: subprocess.Popen, timeout: float = 30) -> None:
