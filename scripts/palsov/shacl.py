@@ -9,10 +9,11 @@ pyshacl` remains the reference the tests compare against on every fixture.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
@@ -168,7 +169,8 @@ class _Compiler:
     def _property_conforms(self, prop: Node, var: str) -> str:
         path, _ = self.path(self.graph.value(prop, SH.path))
         tests = []
-        inner = f"?_v{abs(hash((prop, var))) % 10**8}"
+        # A variable of its own for each nesting, named stably (Python's hash() changes per run).
+        inner = "?_v" + hashlib.sha256(f"{prop}{var}".encode()).hexdigest()[:10]
         min_count = self.graph.value(prop, SH.minCount)
         if min_count is not None and int(min_count) > 0:
             tests.append(f"EXISTS {{ {var} {path} {inner} }}")
@@ -287,4 +289,4 @@ def compile_shapes(graph: Graph) -> list[CoreConstraint]:
     return compiled
 
 
-__all__ = ["BNode", "CoreConstraint", "compile_shapes"]
+__all__ = ["CoreConstraint", "compile_shapes"]
