@@ -276,6 +276,11 @@ class _Compiler:
                 )
 
 
+def targets(graph: Graph, shape: Node) -> str:
+    """A group pattern binding ?this to each focus node of the shape, once."""
+    return _Compiler(graph).targets(shape)
+
+
 def compile_shapes(graph: Graph) -> list[CoreConstraint]:
     """Every core constraint of every targeted shape of the graph, as SPARQL."""
     compiler = _Compiler(graph)
@@ -289,4 +294,4 @@ def compile_shapes(graph: Graph) -> list[CoreConstraint]:
     return compiled
 
 
-__all__ = ["CoreConstraint", "compile_shapes"]
+__all__ = ["CoreConstraint", "compile_shapes", "targets"]

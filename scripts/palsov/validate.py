@@ -27,7 +27,7 @@ from .parse import read_triples, to_rdflib
 from .project import Project
 from .queries import SavedQuery, saved_queries
 from .report import Report, Result, _short
-from .shacl import CoreConstraint, compile_shapes
+from .shacl import CoreConstraint, compile_shapes, targets
 
 SHAPES = "https://w3id.org/palsov/shapes#"
 SOURCE_FILE_CHECK = SHAPES + "SourceFileCheck"
@@ -86,8 +86,7 @@ def _sparql_constraints(graph: Graph) -> Iterable[SparqlConstraint]:
             for d in graph.objects(holder, SH.declare)
         )
         severity = graph.value(constraint, SH.severity) or graph.value(shape, SH.severity) or SH.Violation
-        targets = list(_target_patterns(graph, shape))
-        where = " UNION ".join(f"{{ {t} }}" for t in targets)
+        where = targets(graph, shape)
         inner = select.replace("$this", "?this")
         query = f"{prefixes}SELECT * WHERE {{\n  {where}\n  {{ {inner} }}\n}}"
         yield SparqlConstraint(
@@ -100,21 +99,7 @@ def _sparql_constraints(graph: Graph) -> Iterable[SparqlConstraint]:
         )
 
 
-def _target_patterns(graph: Graph, shape: Node) -> Iterable[str]:
-    for cls in graph.objects(shape, SH.targetClass):
-        yield f"?this a <{cls}> ."
-    for prop in graph.objects(shape, SH.targetSubjectsOf):
-        yield f"?this <{prop}> [] ."
-    for prop in graph.objects(shape, SH.targetObjectsOf):
-        yield f"[] <{prop}> ?this ."
-    for node in graph.objects(shape, SH.targetNode):
-        yield f"VALUES ?this {{ <{node}> }}"
-
-
 # ---------------------------------------------------------------------- running the checks
-
-
-ENGINES = ("sparql", "pyshacl")
 
 
 def validate(
