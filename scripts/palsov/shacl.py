@@ -233,22 +233,21 @@ class _Compiler:
 
         for parameter in self._parameters(prop):
             argument = self.graph.value(prop, SH[parameter])
-            if parameter in ("minCount", "maxCount"):
-                test = f"?count < {int(argument)}" if parameter == "minCount" else f"?count > {int(argument)}"
+            if parameter in ("minCount", "maxCount", "qualifiedMinCount", "qualifiedMaxCount"):
+                # Count the (qualifying) value nodes of every focus node, those with none included.
+                qualifies = ""
+                if parameter.startswith("qualified"):
+                    qualifies = f" FILTER ({self.conforms(self.graph.value(prop, SH.qualifiedValueShape), '?value')})"
+                test = (
+                    f"?count < {int(argument)}"
+                    if "Min" in parameter or parameter == "minCount"
+                    else f"?count > {int(argument)}"
+                )
                 yield made(
                     parameter,
                     f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?count) "
-                    f"WHERE {{ {targets} OPTIONAL {{ ?this {path} ?value }} }} GROUP BY ?this }} "
+                    f"WHERE {{ {targets} OPTIONAL {{ ?this {path} ?value{qualifies} }} }} GROUP BY ?this }} "
                     f"FILTER ({test}) }}",
-                )
-            elif parameter in ("qualifiedMinCount", "qualifiedMaxCount"):
-                qualified = self.graph.value(prop, SH.qualifiedValueShape)
-                test = f"?count < {int(argument)}" if parameter == "qualifiedMinCount" else f"?count > {int(argument)}"
-                yield made(
-                    parameter,
-                    f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?q) AS ?count) "
-                    f"WHERE {{ {targets} OPTIONAL {{ ?this {path} ?q FILTER ({self.conforms(qualified, '?q')}) }} }} "
-                    f"GROUP BY ?this }} FILTER ({test}) }}",
                 )
             elif parameter == "hasValue":
                 yield made(
