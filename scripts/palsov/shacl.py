@@ -238,11 +238,8 @@ class _Compiler:
                 qualifies = ""
                 if parameter.startswith("qualified"):
                     qualifies = f" FILTER ({self.conforms(self.graph.value(prop, SH.qualifiedValueShape), '?value')})"
-                test = (
-                    f"?count < {int(argument)}"
-                    if "Min" in parameter or parameter == "minCount"
-                    else f"?count > {int(argument)}"
-                )
+                at_least = parameter in ("minCount", "qualifiedMinCount")
+                test = f"?count < {int(argument)}" if at_least else f"?count > {int(argument)}"
                 yield made(
                     parameter,
                     f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?count) "
