@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .graph import KnowledgeGraph
-from .namespaces import BASE, DCAT, DCTERMS, OWL, PREFIXES, PROV, RDF, SPDX, VOID, XSD
+from .namespaces import BASE, DCAT, DCTERMS, OWL, PREFIXES, PROV, RDF, SPDX, VOID, XSD, split_iri
 
 DATASET = BASE + "dataset"
 DOWNLOADS = BASE + "dist/"
@@ -54,10 +54,8 @@ def _lit(value: object, datatype: str | None = None, language: str | None = None
 
 def _short(iri: str) -> str:
     """A readable local name for a partition IRI: prefix-local, e.g. palsov-Event."""
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
-        if iri.startswith(namespace):
-            return f"{prefix}-{iri[len(namespace) :]}"
-    return hashlib.sha256(iri.encode()).hexdigest()[:16]
+    split = split_iri(iri)
+    return f"{split[0]}-{split[1]}" if split else hashlib.sha256(iri.encode()).hexdigest()[:16]
 
 
 def describe(

@@ -73,6 +73,20 @@ PREFIXES: dict[str, str] = {
     "spdx": str(SPDX),
 }
 
+SHAPES = Namespace(BASE + "shapes#")
+
+#: Every known namespace with its prefix (the shapes' too), longest first: the most specific wins.
+_BY_LENGTH = sorted({**PREFIXES, "palsovsh": str(SHAPES)}.items(), key=lambda item: -len(item[1]))
+
+
+def split_iri(iri: str) -> tuple[str, str] | None:
+    """(prefix, local name) of an IRI in a known namespace, else None."""
+    for prefix, namespace in _BY_LENGTH:
+        if iri.startswith(namespace):
+            return prefix, iri[len(namespace) :]
+    return None
+
+
 #: PREFIX declarations of every project prefix, for the SPARQL the package writes itself.
 SPARQL_PREFIXES = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 
@@ -94,6 +108,7 @@ __all__ = [
     "SDO",
     "SEM",
     "SH",
+    "SHAPES",
     "SKOS",
     "SPARQL_PREFIXES",
     "SPDX",
@@ -103,4 +118,5 @@ __all__ = [
     "VOID",
     "WD",
     "XSD",
+    "split_iri",
 ]

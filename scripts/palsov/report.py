@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, split_iri
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
@@ -59,12 +59,12 @@ class Report:
         """Results grouped by shape, then the summary line (this report's, unless one is given)."""
         lines = []
         for shape, results in self.by_shape().items():
-            lines.append(f"{_short(shape)}  ({len(results)})")
+            lines.append(f"{short_name(shape)}  ({len(results)})")
             for r in results:
                 who = f"{r.focus_label} <{r.focus}>" if r.focus_label else f"<{r.focus}>"
                 lines.append(f"  [{r.severity}] {who}")
                 if r.path:
-                    lines.append(f"      path:  {_short(r.path)}")
+                    lines.append(f"      path:  {short_name(r.path)}")
                 if r.value is not None:
                     lines.append(f"      value: {r.value}")
                 lines.append(f"      {r.message}")
@@ -125,20 +125,11 @@ def _term(text: str) -> URIRef | Literal:
     return URIRef(text) if "://" in text or text.startswith("urn:") else Literal(text)
 
 
-#: The project's prefixes and the shapes', longest namespace first so the most specific wins.
-_SHORT_NAMES = sorted(
-    {**PREFIXES, "palsovsh": "https://w3id.org/palsov/shapes#"}.items(),
-    key=lambda item: -len(item[1]),
-)
-
-
-def _short(iri: str) -> str:
+def short_name(iri: str) -> str:
     """A compact name for an IRI, or for a SHACL path written as ^iri or iri / iri."""
     if " / " in iri:
-        return " / ".join(_short(part) for part in iri.split(" / "))
+        return " / ".join(short_name(part) for part in iri.split(" / "))
     if iri.startswith("^"):
-        return "^" + _short(iri[1:])
-    for prefix, namespace in _SHORT_NAMES:
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
+        return "^" + short_name(iri[1:])
+    split = split_iri(iri)
+    return f"{split[0]}:{split[1]}" if split else iri

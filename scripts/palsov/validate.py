@@ -23,14 +23,14 @@ from rdflib.term import Node
 
 from .errors import InputError
 from .graph import KnowledgeGraph
+from .namespaces import SHAPES
 from .parse import read_triples, to_rdflib
 from .project import Project
 from .queries import SavedQuery, saved_queries
-from .report import Report, Result, _short
+from .report import Report, Result, short_name
 from .shacl import CoreConstraint, compile_shapes, targets
 
-SHAPES = "https://w3id.org/palsov/shapes#"
-SOURCE_FILE_CHECK = SHAPES + "SourceFileCheck"
+SOURCE_FILE_CHECK = str(SHAPES) + "SourceFileCheck"
 SOURCE_IRI = "https://w3id.org/palsov/id/source/article"
 _SPDX = "http://spdx.org/rdf/terms#"
 _SCHEMA_TEXT = "https://schema.org/text"
@@ -216,7 +216,7 @@ def _fill(template: str, bindings: dict[str, ox.NamedNode | ox.Literal | ox.Blan
 
 
 def _ox_text(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
-    return _short(term.value) if isinstance(term, ox.NamedNode) else term.value
+    return short_name(term.value) if isinstance(term, ox.NamedNode) else term.value
 
 
 def _path_text(graph: Graph, path: Node | None) -> str | None:
@@ -235,7 +235,7 @@ def _value_text(value: Node | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, URIRef):
-        return _short(str(value))
+        return short_name(str(value))
     if isinstance(value, BNode):
         return None
     return str(value)
