@@ -14,12 +14,15 @@ import pytest
 from pyld import jsonld as pyld
 from rdflib.compare import isomorphic
 
-from palsov.export import DATA_GRAPH, DESCRIPTION_GRAPH, FORMATS, ONTOLOGY_GRAPH
+from palsov import export, parallel
+from palsov.errors import InputError
+from palsov.export import DATA_GRAPH, DESCRIPTION_GRAPH, FORMATS, ONTOLOGY_GRAPH, export_all
 from palsov.graph import KnowledgeGraph
 from palsov.parse import to_rdflib
 from palsov.project import Project
 from palsov.queries import find_query
 from palsov.query import run_embedded
+from palsov.timeline import FRAME, SUBGRAPH, timeline
 
 from .conftest import PROJECT_PARTS, ROOT, run_palsov
 
@@ -120,6 +123,65 @@ def test_timeline_is_framed_in_order_with_actors_roles_and_quotes(
         ("Soviet Union", "voter"),
         ("United Nations", "host"),
     }
+
+
+def test_timeline_is_the_graph_a_json_ld_framing_processor_makes(kg: KnowledgeGraph, project: Project) -> None:
+    """pyld frames the same subgraph to the same statements, events in the same order. (pyld also
+    embeds, once, nodes the frame does not name, where the timeline leaves a reference.)"""
+    order_query = find_query(project.queries_dir, "cq-timeline").text
+    ours = timeline(kg, order_query)
+    subgraph = list(kg.store.query(SUBGRAPH))
+    nquads = ox.serialize(subgraph, format=ox.RdfFormat.N_QUADS).decode()
+    expanded = pyld.from_rdf(nquads, {"format": "application/n-quads"})
+    theirs = pyld.frame(expanded, {"@context": kg.context, **FRAME}, {"omitGraph": False})
+
+    def statements(document: dict) -> str:
+        return pyld.normalize(document, {"algorithm": "URDNA2015", "format": "application/n-quads"})
+
+    assert statements(ours) == statements(theirs)
+    assert len(ours["@graph"]) == 37
+    assert {e["id"] for e in ours["@graph"]} == {e["id"] for e in theirs["@graph"]}
+
+
+def test_exports_are_byte_identical_on_one_worker_and_on_two(
+    kg: KnowledgeGraph, project: Project, tmp_path: Path
+) -> None:
+    order_query = find_query(project.queries_dir, "cq-timeline").text
+    one, two = tmp_path / "one", tmp_path / "two"
+    written = export_all(kg, one, timeline_query=order_query, workers=1)
+    assert [p.name for p in export_all(kg, two, timeline_query=order_query, workers=2)] == [p.name for p in written]
+    assert len(written) == 9  # six formats, the context, the timeline, the description
+    for path in written:
+        assert path.read_bytes() == (two / path.name).read_bytes(), path.name
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="workers fork only on Linux")
+def test_a_failing_export_leaves_the_previous_files_and_no_partial_ones(
+    kg: KnowledgeGraph, project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order_query = find_query(project.queries_dir, "cq-timeline").text
+    export_all(kg, tmp_path, timeline_query=order_query, workers=2)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def fail(*_: object) -> dict:
+        raise InputError("queries/cq-timeline.rq: line 1: broken")
+
+    monkeypatch.setattr(export, "timeline", fail)  # the worker that writes the timeline inherits this
+    with pytest.raises(InputError, match=r"cq-timeline\.rq: line 1: broken"):
+        export_all(kg, tmp_path, timeline_query=order_query, workers=2)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_nquads_name_the_graph_at_each_line_end_whatever_the_literals_hold(tmp_path: Path) -> None:
+    s, p = (
+        ox.NamedNode("https://w3id.org/palsov/id/actor/x"),
+        ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+    )
+    literals = [ox.Literal('ends with a dot .\n and " .\n" inside'), ox.Literal("a\r\n.\t\\ .", language="en")]
+    kg = KnowledgeGraph.from_triples([], [ox.Triple(s, p, o) for o in literals])
+    for name in ("nquads", "trig"):
+        out = export.export(kg, name, tmp_path / f"x.{FORMATS[name].extension}")
+        assert {(q.triple, q.graph_name) for q in parse(out)} == {(ox.Triple(s, p, o), DATA_GRAPH) for o in literals}
 
 
 def description(dist: Path) -> ox.Store:

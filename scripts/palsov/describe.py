@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pyoxigraph as ox
 from . import __version__
 from .graph import KnowledgeGraph
 from .namespaces import BASE, DCAT, DCTERMS, OWL, PREFIXES, PROV, RDF, SPDX, VOID, XSD, split_iri
+from .output import sha256_of
 
 DATASET = BASE + "dataset"
 DOWNLOADS = BASE + "dist/"
@@ -62,12 +64,22 @@ def describe(
     kg: KnowledgeGraph, distributions: list[Distribution] = (), sparql_endpoint: str | None = None
 ) -> list[ox.Triple]:
     """VoID and DCAT statements about the merged graph and the given files."""
+    return describe_graph(kg, sparql_endpoint) + describe_files(distributions)
+
+
+def _adder(out: list[ox.Triple]) -> Callable[[ox.NamedNode, str, ox.NamedNode | ox.Literal], None]:
+    def add(subject: ox.NamedNode, predicate: str, obj: ox.NamedNode | ox.Literal) -> None:
+        out.append(ox.Triple(subject, _n(predicate), obj))
+
+    return add
+
+
+def describe_graph(kg: KnowledgeGraph, sparql_endpoint: str | None = None) -> list[ox.Triple]:
+    """The dataset: what it is, its licence and origin, and its counts and partitions."""
     store = kg.store  # counted there: no million-triple set in Python
     dataset = _n(DATASET)
     out: list[ox.Triple] = []
-
-    def add(subject: ox.NamedNode, predicate: str, obj: ox.NamedNode | ox.Literal) -> None:
-        out.append(ox.Triple(subject, _n(predicate), obj))
+    add = _adder(out)
 
     ontology = _n(BASE + "ontology")
     header = {q.predicate.value: q.object for q in store.quads_for_pattern(ontology, None, None)}
@@ -143,10 +155,16 @@ def describe(
         add(dataset, str(VOID.propertyPartition), partition)
         add(partition, str(VOID.property), _n(prop))
         add(partition, str(VOID.triples), _lit(count, str(XSD.integer)))
+    return out
 
+
+def describe_files(distributions: list[Distribution]) -> list[ox.Triple]:
+    """Each file as a DCAT distribution of the dataset: media type, size and SHA-256."""
+    dataset = _n(DATASET)
+    out: list[ox.Triple] = []
+    add = _adder(out)
     for item in distributions:
         node = _n(f"{DATASET}/distribution/{item.path.name}")
-        data = item.path.read_bytes()
         checksum = _n(f"{DATASET}/distribution/{item.path.name}/sha256")
         add(dataset, str(DCAT.distribution), node)
         add(dataset, str(VOID.dataDump), _n(DOWNLOADS + item.path.name))
@@ -158,7 +176,7 @@ def describe(
             str(DCAT.mediaType),
             _n("https://www.iana.org/assignments/media-types/" + item.media_type),
         )
-        add(node, str(DCAT.byteSize), _lit(len(data), str(XSD.nonNegativeInteger)))
+        add(node, str(DCAT.byteSize), _lit(item.path.stat().st_size, str(XSD.nonNegativeInteger)))
         add(node, str(DCTERMS.license), _n(CC_BY_SA))
         add(node, str(SPDX.checksum), checksum)
         add(checksum, str(RDF.type), _n(str(SPDX.Checksum)))
@@ -166,11 +184,11 @@ def describe(
         add(
             checksum,
             str(SPDX.checksumValue),
-            _lit(hashlib.sha256(data).hexdigest(), str(XSD.hexBinary)),
+            _lit(sha256_of(item.path), str(XSD.hexBinary)),
         )
     return out
 
 
 def sha256sums(paths: list[Path]) -> str:
     """A SHA256SUMS manifest in the format `sha256sum -c` reads."""
-    return "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in sorted(paths))
+    return "".join(f"{sha256_of(p)}  {p.name}\n" for p in sorted(paths))

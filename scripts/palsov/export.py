@@ -1,24 +1,28 @@
-"""Serialising the merged graph to the standard RDF formats, deterministically.
+"""Serialising the graph to the standard RDF formats, deterministically and on every core.
 
-pyoxigraph writes every format but JSON-LD from statements sorted by subject, predicate and
-object, so Turtle and TriG come out grouped by subject and prefixed, and N-Triples and N-Quads
-line-sorted; rdflib compacts the JSON-LD. The graph has no blank nodes, so sorting is enough to
-make two builds byte-identical.
+Every format is written from the same byte-sorted N-Triples, parsed as it is consumed: pyoxigraph
+writes Turtle, TriG and RDF/XML grouped by subject and prefixed, N-Triples and N-Quads come out
+line-sorted, and our own writer compacts the JSON-LD. The graph has no blank nodes, so sorting is
+enough to make two builds byte-identical, whatever the number of workers. The store is not the
+source: it keeps literals in canonical form ("01" as "1", xsd:nonNegativeInteger as xsd:integer),
+and an export gives what the files say.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import describe, jsonld
+from . import describe, jsonld, parallel
 from .errors import InputError
 from .graph import KnowledgeGraph, sorted_ntriples
 from .namespaces import BASE, PREFIXES
-from .output import write_atomically
+from .output import atomic_file, sha256_of, write_atomically
 from .timeline import timeline
 
 ONTOLOGY_GRAPH = ox.NamedNode(BASE + "graph/ontology")
@@ -27,85 +31,98 @@ DESCRIPTION_GRAPH = ox.NamedNode(BASE + "graph/description")
 WIKIDATA_GRAPH = ox.NamedNode(BASE + "graph/wikidata")
 
 
-@dataclass(frozen=True)
-class Format:
-    name: str
-    extension: str
-    media_type: str
-    render: Callable[[KnowledgeGraph], bytes]
+def _prefix_block_end(data: bytes) -> int:
+    end = 0
+    while data.startswith(b"@prefix", end):
+        end = data.index(b"\n", end) + 1
+    return end
 
 
 def _sorted_prefixes(data: bytes) -> bytes:
     """pyoxigraph writes @prefix lines in no fixed order; sort them for byte-identical builds."""
-    lines = data.splitlines(keepends=True)
-    count = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix")), len(lines))
-    return b"".join(sorted(lines[:count]) + lines[count:])
+    end = _prefix_block_end(data)
+    return b"".join(sorted(data[:end].splitlines(keepends=True))) + data[end:]
+
+
+def _turtle_of(sorted_lines: bytes) -> bytes:
+    quads = ox.parse(sorted_lines, format=ox.RdfFormat.N_TRIPLES)
+    return _sorted_prefixes(ox.serialize(quads, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES)))
 
 
 def _turtle(kg: KnowledgeGraph) -> bytes:
-    data = ox.serialize(kg.sorted_triples(), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
-    return _sorted_prefixes(data)
+    return _turtle_of(kg.sorted_ntriples)
 
 
 def _rdfxml(kg: KnowledgeGraph) -> bytes:
-    return ox.serialize(kg.sorted_triples(), format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES))
+    quads = ox.parse(kg.sorted_ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(quads, format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES))
 
 
 def _jsonld(kg: KnowledgeGraph) -> bytes:
     """JSON-LD 1.1 compacted with the project's context, which it carries inline."""
-    return jsonld.write_compacted(kg.sorted_triples(), kg.context)
+    return jsonld.write_compacted(ox.parse(kg.sorted_ntriples, format=ox.RdfFormat.N_TRIPLES), kg.context)
 
 
 def _ntriples(kg: KnowledgeGraph) -> bytes:
     return kg.sorted_ntriples
 
 
-def _parts(kg: KnowledgeGraph) -> list[tuple[ox.NamedNode, bytes]]:
-    """Each named graph of the dataset with its sorted N-Triples lines, graphs by name."""
-    parts = [
+def _graphs(kg: KnowledgeGraph) -> list[tuple[ox.NamedNode, bytes]]:
+    """The dataset's named graphs with their sorted N-Triples lines: the ontology, the data and
+    the Wikidata enrichment as read, then the description of the whole, which a build writes last."""
+    graphs = [
         (ONTOLOGY_GRAPH, kg.sorted_parts["ontology"]),
         (DATA_GRAPH, kg.sorted_parts["data"]),
         (WIKIDATA_GRAPH, kg.sorted_parts["enrichment"]),
         (DESCRIPTION_GRAPH, sorted_ntriples(kg.description_triples)),
     ]
-    return sorted(((graph, lines) for graph, lines in parts if lines), key=lambda p: p[0].value)
+    return [(graph, lines) for graph, lines in graphs if lines]
 
 
-def _nquads(kg: KnowledgeGraph) -> bytes:
-    out = []
-    for graph, lines in _parts(kg):
-        suffix = f"<{graph.value}> .\n".encode()
-        out.extend(line[:-2] + suffix for line in lines.splitlines(keepends=True))
-    return b"".join(out)
+def _nquads_block(graph: ox.NamedNode, lines: bytes) -> bytes:
+    """The graph's N-Triples lines with its name put before each closing dot. N-Triples escapes
+    every line break inside a literal, so " .\\n" ends a line and nothing else."""
+    return lines.replace(b" .\n", f" <{graph.value}> .\n".encode())
 
 
-def _trig(kg: KnowledgeGraph) -> bytes:
-    """The prefixes once, then each named graph as a block of grouped, sorted Turtle."""
-    header = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(PREFIXES.items()))
-    blocks = [header.encode()]
-    for graph, lines in _parts(kg):
-        triples = [q.triple for q in ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)]
-        turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
-        body = b"".join(line for line in turtle.splitlines(keepends=True) if not line.startswith(b"@prefix"))
-        blocks.append(f"<{graph.value}> {{\n".encode() + body + b"}\n")
-    return b"\n".join(blocks)
+_TRIG_HEADER = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(PREFIXES.items()))
+
+
+def _trig_block(graph: ox.NamedNode, lines: bytes) -> bytes:
+    """The graph as grouped, sorted Turtle inside its name's braces, after a blank line."""
+    turtle = _turtle_of(lines)
+    return f"\n<{graph.value}> {{\n".encode() + turtle[_prefix_block_end(turtle) :] + b"}\n"
+
+
+@dataclass(frozen=True)
+class Format:
+    """A whole-graph format (`merged` writes it), or a dataset format: a header, then one `block`
+    per named graph."""
+
+    name: str
+    extension: str
+    media_type: str
+    merged: Callable[[KnowledgeGraph], bytes] | None = None
+    header: bytes = b""
+    block: Callable[[ox.NamedNode, bytes], bytes] | None = None
+
+    def render(self, kg: KnowledgeGraph) -> bytes:
+        if self.merged is not None:
+            return self.merged(kg)
+        return self.header + b"".join(self.block(graph, lines) for graph, lines in _graphs(kg))
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("turtle", "ttl", "text/turtle", _turtle),
-        Format("jsonld", "jsonld", "application/ld+json", _jsonld),
-        Format("ntriples", "nt", "application/n-triples", _ntriples),
-        Format("nquads", "nq", "application/n-quads", _nquads),
-        Format("trig", "trig", "application/trig", _trig),
-        Format("rdfxml", "rdf", "application/rdf+xml", _rdfxml),
+        Format("turtle", "ttl", "text/turtle", merged=_turtle),
+        Format("jsonld", "jsonld", "application/ld+json", merged=_jsonld),
+        Format("ntriples", "nt", "application/n-triples", merged=_ntriples),
+        Format("nquads", "nq", "application/n-quads", block=_nquads_block),
+        Format("trig", "trig", "application/trig", header=_TRIG_HEADER.encode(), block=_trig_block),
+        Format("rdfxml", "rdf", "application/rdf+xml", merged=_rdfxml),
     )
 }
-
-
-#: The formats that hold named graphs: the ontology, the data and the dataset description apart.
-DATASET_FORMATS = ("trig", "nquads")
 
 
 def get_format(name: str) -> Format:
@@ -120,34 +137,73 @@ def export(kg: KnowledgeGraph, format_name: str, out: Path) -> Path:
     return out
 
 
-def export_all(kg: KnowledgeGraph, folder: Path, timeline_query: str | None = None, stem: str = "palsov") -> list[Path]:
-    """Every format; the merged-graph files first, so that the description can give their sizes
-    and checksums, then the dataset files (TriG, N-Quads) that carry the description itself."""
-    merged = [f for f in FORMATS.values() if f.name not in DATASET_FORMATS]
-    written = [export(kg, f.name, folder / f"{stem}.{f.extension}") for f in merged]
-    distributions = [
-        describe.distribution(p, f"The merged graph ({f.name})") for p, f in zip(written, merged, strict=True)
-    ]
+#: Longest first, so that the workers finish together.
+_COST_ORDER = ("jsonld", "trig", "rdfxml", "turtle", "nquads", "ntriples")
+
+
+def export_all(
+    kg: KnowledgeGraph,
+    folder: Path,
+    timeline_query: str | None = None,
+    stem: str = "palsov",
+    workers: int | None = None,
+) -> list[Path]:
+    """Every format, the context, the timeline and the description, on up to `workers` cores.
+
+    The timeline needs only the store, so it starts while the N-Triples are sorted; every format
+    then renders from them. The description gives the size and checksum of the other files, so
+    the dataset files (TriG, N-Quads), which carry it as their last named graph, are written up
+    to it alongside the rest and it is appended to them at the end. Each file appears whole or
+    not at all.
+    """
+    paths = {f.name: folder / f"{stem}.{f.extension}" for f in FORMATS.values()}
     context = folder / f"palsov-context-{jsonld.CONTEXT_VERSION}.jsonld"
-    write_atomically(context, jsonld.dumps({"@context": kg.context}))
-    written.append(context)
     timeline_path = folder / "timeline.jsonld"
-    if timeline_query:
-        write_atomically(timeline_path, jsonld.dumps(timeline(kg, timeline_query)))
-        written.append(timeline_path)
-        distributions.append(describe.distribution(timeline_path, "The timeline, framed JSON-LD"))
-    kg.description_triples = describe.describe(kg, distributions)
     description_path = folder / "void.ttl"
-    write_atomically(
-        description_path,
-        _sorted_prefixes(
-            ox.serialize(
-                sorted(kg.description_triples, key=str),
-                format=ox.RdfFormat.TURTLE,
-                prefixes=dict(PREFIXES),
+    write_atomically(context, jsonld.dumps({"@context": kg.context}))
+    _ = kg.store  # loaded once, before any worker starts
+    with contextlib.ExitStack() as stack:
+        unfinished = {name: stack.enter_context(atomic_file(paths[name])) for name, f in FORMATS.items() if f.block}
+        pool = stack.enter_context(parallel.Workers(workers))  # left first: every child ends before cleanup
+        if timeline_query:
+            pool.start(
+                partial(_write_timeline, kg, timeline_query, timeline_path), then=partial(sha256_of, timeline_path)
             )
-        ),
-    )
-    written.append(description_path)
-    written += [export(kg, name, folder / f"{stem}.{FORMATS[name].extension}") for name in DATASET_FORMATS]
-    return written
+        about_graph = describe.describe_graph(kg)
+        _ = kg.sorted_ntriples, kg.sorted_parts  # made once, here; every worker started from now on sees them
+        for name in _COST_ORDER:
+            if name in unfinished:
+                pool.start(partial(_write_graphs, FORMATS[name], kg, unfinished[name]))
+            else:
+                # Checksummed here as each file is done, while the other workers are still busy.
+                pool.start(partial(export, kg, name, paths[name]), then=partial(sha256_of, paths[name]))
+        pool.wait()
+        distributions = [
+            describe.distribution(paths[name], f"The merged graph ({name})") for name, f in FORMATS.items() if f.merged
+        ]
+        if timeline_query:
+            distributions.append(describe.distribution(timeline_path, "The timeline, framed JSON-LD"))
+        kg.description_triples = about_graph + describe.describe_files(distributions)
+        description = sorted_ntriples(kg.description_triples)
+        for name, path in unfinished.items():
+            with path.open("ab") as stream:
+                stream.write(FORMATS[name].block(DESCRIPTION_GRAPH, description))
+    void = ox.serialize(sorted(kg.description_triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+    write_atomically(description_path, _sorted_prefixes(void))
+    merged = [paths[name] for name, f in FORMATS.items() if f.merged]
+    dataset = [paths[name] for name, f in FORMATS.items() if f.block]
+    return [*merged, context, *([timeline_path] if timeline_query else []), description_path, *dataset]
+
+
+def _write_timeline(kg: KnowledgeGraph, order_query: str, path: Path) -> None:
+    document = timeline(kg, order_query)
+    write_atomically(path, jsonld.dumps_graph(document["@context"], document["@graph"]))
+
+
+def _write_graphs(fmt: Format, kg: KnowledgeGraph, path: Path) -> None:
+    """The file up to its description graph: the header and the graphs read from files."""
+    with path.open("wb") as stream:
+        stream.write(fmt.header)
+        for graph, lines in _graphs(kg):
+            if graph != DESCRIPTION_GRAPH:
+                stream.write(fmt.block(graph, lines))

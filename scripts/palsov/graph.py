@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -105,10 +105,6 @@ class KnowledgeGraph:
         """The merged graph as N-Triples, distinct lines in byte order: the order every export writes."""
         merged = heapq.merge(*(part.splitlines(keepends=True) for part in self.sorted_parts.values()))
         return b"".join(line for line, _ in itertools.groupby(merged))
-
-    def sorted_triples(self) -> Iterator[ox.Triple]:
-        """The merged graph's distinct triples in export order, parsed as they are consumed."""
-        return (quad.triple for quad in ox.parse(self.sorted_ntriples, format=ox.RdfFormat.N_TRIPLES))
 
     def all_triples(self) -> list[ox.Triple]:
         """The merged graph: ontology, data and any Wikidata enrichment."""

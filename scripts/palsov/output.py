@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -15,19 +16,44 @@ def _umask() -> int:
     return current
 
 
-def write_atomically(path: Path, content: bytes | str) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path` in one step."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
+@contextmanager
+def atomic_file(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` to fill, renamed over `path` in one step when the block
+    succeeds and removed when it fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    temporary = Path(name)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+        yield temporary
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes files private; outputs are not
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def write_atomically(path: Path, content: bytes | str) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path` in one step."""
+    with atomic_file(path) as temporary:
+        temporary.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+
+
+def sha256_of(path: Path) -> str:
+    """The file's SHA-256, read in blocks; remembered while the file keeps its inode, size and time, as a
+    build asks for the same large file twice (the description, then SHA256SUMS)."""
+    status = path.stat()
+    key = (str(path.resolve()), status.st_ino, status.st_size, status.st_mtime_ns)
+    if key not in _SHA256:
+        digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            while block := stream.read(1 << 20):
+                digest.update(block)
+        _SHA256[key] = digest.hexdigest()
+    return _SHA256[key]
+
+
+_SHA256: dict[tuple[str, int, int, int], str] = {}
 
 
 def fingerprint(paths: list[Path]) -> str:
