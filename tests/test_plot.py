@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
+
+from palsov import plot
 from palsov.graph import KnowledgeGraph
 from palsov.plot import FIRST_YEAR, LAST_YEAR, stance_bands
 from palsov.project import Project
@@ -58,3 +62,21 @@ def test_charts_are_byte_identical_across_runs(project_copy: Project) -> None:
     first = {p.name: p.read_bytes() for p in project_copy.dist_dir.glob("*.svg")}
     assert run_palsov("plot", cwd=project_copy.root).returncode == 0
     assert {p.name: p.read_bytes() for p in project_copy.dist_dir.glob("*.svg")} == first
+
+
+def test_a_graph_too_big_to_draw_mark_by_mark_gets_an_overview(
+    kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(plot, "MAX_EVENTS", 10)
+    monkeypatch.setattr(plot, "MAX_ACTORS", 10)
+    charts = plot.plot(kg, tmp_path)
+    issues = {band.issue for band in stance_bands(kg)}
+    assert (charts.events, charts.bands, charts.rows) == (37, 51, len(issues))
+    timeline = (tmp_path / "timeline.svg").read_text(encoding="utf-8")
+    assert not ids(timeline, "event") and not ids(timeline, "stance")
+    assert ids(timeline, "events") >= {"material-cooperation", "verbal-cooperation", "verbal-conflict"}
+    assert 'id="polarity-by-issue"' in timeline
+    network = (tmp_path / "network.svg").read_text(encoding="utf-8")
+    assert charts.actors == 10 and len(ids(network, "actor")) == 10
+    assert {"soviet-union", "plo"} <= ids(network, "actor")  # the most connected stay
+    assert "the 10 most connected of" in network

@@ -163,7 +163,10 @@ class Compactor:
                 groups[term] = [value]
             else:
                 found.append(value)
-        for key in sorted(groups, key=lambda key: (key != "type", key)):
+        if "type" in groups:  # first, then the other keys in order
+            found = groups.pop("type")
+            node["type"] = found[0] if len(found) == 1 else sorted(found)
+        for key in sorted(groups):
             found = groups[key]
             node[key] = found[0] if len(found) == 1 else sorted(found, key=_sort_key)
         return node

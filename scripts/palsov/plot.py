@@ -2,6 +2,11 @@
 
 Every plotted event and stance band carries a gid (`event-…`, `stance-…`, `actor-…`) that the
 SVG keeps as an element id, so what a chart shows can be checked against the graph.
+
+A graph grown past what one chart can show (`MAX_EVENTS`, `MAX_ROWS`, `MAX_ACTORS`) gets an
+overview instead: events counted per year and CAMEO class, the mean stance polarity per issue and
+year, and the most connected actors. Drawing every mark of a million-triple graph took minutes and
+gave an unreadable picture.
 """
 
 from __future__ import annotations
@@ -19,6 +24,17 @@ from .namespaces import SPARQL_PREFIXES
 from .output import write_atomically
 
 FIRST_YEAR, LAST_YEAR = 1915, 1995
+MAX_EVENTS = 400
+MAX_ROWS = 80
+MAX_ACTORS = 80
+_CLASSES = (
+    (2, "material cooperation"),
+    (1, "verbal cooperation"),
+    (0, "no CAMEO class"),
+    (-1, "verbal conflict"),
+    (-2, "material conflict"),
+)
+_COLOURS = {1: "#1a9850", 2: "#006837", 0: "#969696", -1: "#f46d43", -2: "#a50026"}
 _EVENTS = (
     SPARQL_PREFIXES
     + """
@@ -113,6 +129,7 @@ class Band:
     """One stance drawn as a bar: its row, first and last year shown, polarity score, and id."""
 
     row: str
+    issue: str
     begin: int
     end: int
     score: float
@@ -132,6 +149,7 @@ def stance_bands(kg: KnowledgeGraph) -> list[Band]:
         bands.append(
             Band(
                 row=f"{s['holder'].value} — {issue}",
+                issue=s["issue"].value,
                 begin=FIRST_YEAR if begin is None else begin,
                 end=LAST_YEAR if end is None else end + 1,
                 score=float(s["score"].value),
@@ -148,11 +166,19 @@ def timeline_chart(kg: KnowledgeGraph, stem: Path) -> tuple[int, int, int, list[
     from matplotlib.colors import TwoSlopeNorm
     from matplotlib.patches import Patch
 
-    events = list(kg.store.query(_EVENTS))
+    events = [
+        (_slug(e["event"].value), _year(e["earliest"], e["latestStart"], e["latest"]), int(e["score"].value))
+        for e in kg.store.query(_EVENTS)
+    ]
     bands = stance_bands(kg)
     rows: dict[str, int] = {}
     for band in bands:
         rows.setdefault(band.row, len(rows))
+    overview = len(events) > MAX_EVENTS or len(rows) > MAX_ROWS
+    if overview:
+        rows = {issue: n for n, issue in enumerate(sorted({band.issue for band in bands}))}
+    years = [year for _, year, _ in events] + [y for band in bands for y in (band.begin, band.end)]
+    first, last = min([FIRST_YEAR, *years]), max([LAST_YEAR, *years])
     figure, (top, bottom) = plt.subplots(
         2,
         1,
@@ -160,61 +186,28 @@ def timeline_chart(kg: KnowledgeGraph, stem: Path) -> tuple[int, int, int, list[
         sharex=True,
         gridspec_kw={"height_ratios": [3, max(4, 0.24 * len(rows))]},
     )
-    colours = {1: "#1a9850", 2: "#006837", 0: "#969696", -1: "#f46d43", -2: "#a50026"}
-    stacks: Counter[int] = Counter()
-    for e in events:
-        year = _year(e["earliest"], e["latestStart"], e["latest"])
-        score = int(e["score"].value)
-        stacks[year] += 1
-        top.scatter(
-            [year],
-            [stacks[year]],
-            s=42,
-            color=colours[score],
-            edgecolor="black",
-            linewidth=0.4,
-            zorder=3,
-            gid=f"event-{_slug(e['event'].value)}",
-        )
-    top.set_ylabel("events in the year")
-    top.set_ylim(0, max(stacks.values()) + 1)
-    top.set_title("Palestine–Soviet Union relations: events (CAMEO cooperation / conflict) and stances")
+    norm = TwoSlopeNorm(vmin=-1, vcenter=0, vmax=1)
+    colour_map = plt.get_cmap("RdYlGn")
+    if overview:
+        _event_counts(top, events)
+        _polarity_by_issue(bottom, bands, rows, first, last, colour_map, norm)
+        title = f"Palestine–Soviet Union relations: {len(events)} events by CAMEO class, {len(bands)} stances by issue"
+    else:
+        _event_marks(top, events)
+        _stance_bars(bottom, bands, rows, colour_map, norm)
+        title = "Palestine–Soviet Union relations: events (CAMEO cooperation / conflict) and stances"
+    top.set_title(title)
     top.legend(
-        handles=[
-            Patch(color=colours[k], label=v)
-            for k, v in (
-                (2, "material cooperation"),
-                (1, "verbal cooperation"),
-                (0, "no CAMEO class"),
-                (-1, "verbal conflict"),
-                (-2, "material conflict"),
-            )
-        ],
+        handles=[Patch(color=_COLOURS[k], label=v) for k, v in _CLASSES],
         loc="upper left",
         fontsize=7,
         ncols=5,
         frameon=False,
     )
     top.grid(axis="x", alpha=0.3)
-
-    norm = TwoSlopeNorm(vmin=-1, vcenter=0, vmax=1)
-    colour_map = plt.get_cmap("RdYlGn")
-    for band in bands:
-        bottom.barh(
-            rows[band.row],
-            band.end - band.begin,
-            left=band.begin,
-            height=0.7,
-            color=colour_map(norm(band.score)),
-            edgecolor="black",
-            linewidth=0.3,
-            gid=band.gid,
-            hatch="//" if band.open_begin or band.open_end else None,
-        )
     bottom.set_yticks(range(len(rows)), list(rows))
-    bottom.invert_yaxis()
-    bottom.set_xlim(FIRST_YEAR, LAST_YEAR)
-    bottom.set_xlabel("year (hatched: the source gives no beginning or no end)")
+    bottom.set_xlim(first, last)
+    bottom.set_xlabel("year" if overview else "year (hatched: the source gives no beginning or no end)")
     bottom.grid(axis="x", alpha=0.3)
     for year, label in ((1947, "1947 reversal"), (1985, "new thinking")):
         for axis in (top, bottom):
@@ -230,13 +223,88 @@ def timeline_chart(kg: KnowledgeGraph, stem: Path) -> tuple[int, int, int, list[
     figure.colorbar(
         scale,
         ax=[top, bottom],
-        label="stance polarity (-1 opposition … +1 support)",
+        label="stance polarity (-1 opposition … +1 support)" + (", mean per issue and year" if overview else ""),
         fraction=0.02,
         pad=0.01,
     )
     written = _save(figure, stem)
     plt.close(figure)
     return len(events), len(bands), len(rows), written
+
+
+def _event_marks(axis, events: list[tuple[str, int, int]]) -> None:
+    """Each event a dot in its year's stack, coloured by its CAMEO class."""
+    stacks: Counter[int] = Counter()
+    for slug, year, score in events:
+        stacks[year] += 1
+        axis.scatter(
+            [year],
+            [stacks[year]],
+            s=42,
+            color=_COLOURS[score],
+            edgecolor="black",
+            linewidth=0.4,
+            zorder=3,
+            gid=f"event-{slug}",
+        )
+    axis.set_ylabel("events in the year")
+    axis.set_ylim(0, max(stacks.values(), default=0) + 1)
+
+
+def _event_counts(axis, events: list[tuple[str, int, int]]) -> None:
+    """The events of each year as one bar, stacked by CAMEO class."""
+    counts: dict[int, Counter[int]] = defaultdict(Counter)
+    for _, year, score in events:
+        counts[score][year] += 1
+    years = sorted({year for _, year, _ in events})
+    below = Counter()
+    for score, label in reversed(_CLASSES):
+        heights = [counts[score][year] for year in years]
+        bottoms = [below[year] for year in years]
+        gid = "events-" + label.replace(" ", "-")
+        axis.bar(years, heights, bottom=bottoms, width=1.0, color=_COLOURS[score], gid=gid)
+        below.update(dict(zip(years, heights, strict=True)))
+    axis.set_ylabel("events in the year")
+    axis.set_ylim(0, max(below.values(), default=0) * 1.15 + 1)
+
+
+def _stance_bars(axis, bands: list[Band], rows: dict[str, int], colour_map, norm) -> None:
+    """Each stance a bar in its holder's and issue's row, coloured by polarity."""
+    for band in bands:
+        axis.barh(
+            rows[band.row],
+            band.end - band.begin,
+            left=band.begin,
+            height=0.7,
+            color=colour_map(norm(band.score)),
+            edgecolor="black",
+            linewidth=0.3,
+            gid=band.gid,
+            hatch="//" if band.open_begin or band.open_end else None,
+        )
+    axis.invert_yaxis()
+
+
+def _polarity_by_issue(axis, bands: list[Band], rows: dict[str, int], first: int, last: int, colour_map, norm) -> None:
+    """One row per issue: the mean polarity of the stances held in each year (blank: none)."""
+    import numpy as np
+
+    total = np.zeros((len(rows), last - first))
+    count = np.zeros((len(rows), last - first))
+    for band in bands:
+        row, begin, end = rows[band.issue], band.begin - first, band.end - first
+        total[row, begin:end] += band.score
+        count[row, begin:end] += 1
+    mean = np.ma.masked_where(count == 0, total / np.maximum(count, 1))
+    axis.imshow(
+        mean,
+        aspect="auto",
+        cmap=colour_map,
+        norm=norm,
+        extent=(first, last, len(rows) - 0.5, -0.5),
+        interpolation="nearest",
+        gid="polarity-by-issue",
+    )
 
 
 def network_chart(kg: KnowledgeGraph, stem: Path) -> tuple[int, int, list[Path]]:
@@ -247,8 +315,13 @@ def network_chart(kg: KnowledgeGraph, stem: Path) -> tuple[int, int, list[Path]]
         a, b = t["a"].value, t["b"].value
         labels[a], labels[b] = t["aLabel"].value, t["bLabel"].value
         ties[tuple(sorted((a, b)))][t["kind"].value] += 1
-    actors = sorted(labels, key=lambda iri: labels[iri].lower())
     degree = Counter(a for pair in ties for a in pair)
+    shown = len(labels)
+    if len(labels) > MAX_ACTORS:
+        kept = set(sorted(labels, key=lambda iri: (-degree[iri], labels[iri].lower(), iri))[:MAX_ACTORS])
+        labels = {iri: label for iri, label in labels.items() if iri in kept}
+        ties = {pair: kinds for pair, kinds in ties.items() if kept.issuperset(pair)}
+    actors = sorted(labels, key=lambda iri: labels[iri].lower())
     angle = {a: 2 * math.pi * n / len(actors) for n, a in enumerate(actors)}
     where = {a: (math.cos(angle[a]), math.sin(angle[a])) for a in actors}
     figure, axis = plt.subplots(figsize=(11, 11))
@@ -293,7 +366,10 @@ def network_chart(kg: KnowledgeGraph, stem: Path) -> tuple[int, int, list[Path]]
     axis.set_ylim(-2.0, 2.0)
     axis.set_aspect("equal")
     axis.axis("off")
-    axis.set_title("Who acted with or towards whom: solid, together in an event; dashed, a stance towards")
+    title = "Who acted with or towards whom: solid, together in an event; dashed, a stance towards"
+    if len(actors) < shown:
+        title += f"\n(the {len(actors)} most connected of {shown} actors)"
+    axis.set_title(title)
     written = _save(figure, stem)
     plt.close(figure)
     return len(actors), len(ties), written
