@@ -25,11 +25,13 @@ REPEAT_LIMIT_S = 30.0
 RDFLIB_LIMIT = 200_000  # rdflib parses 1M triples in ~30 s; beyond this size it is skipped unless asked
 
 
-def _median(work: Callable[[], object], runs: int) -> float:
+def _median(work: Callable[..., object], runs: int, setup: Callable[[], object] | None = None) -> float:
+    """The median time of `work`; `setup`, if given, runs untimed before each run and hands it its input."""
     samples = []
     for _ in range(runs):
+        given = () if setup is None else (setup(),)
         start = time.perf_counter()
-        work()
+        work(*given)
         samples.append(time.perf_counter() - start)
         if samples[-1] > REPEAT_LIMIT_S:
             break
@@ -40,10 +42,11 @@ def measure(folder: Path, runs: int, with_rdflib: bool) -> dict:
     """Stage medians for the corpus in `folder` (run in its own process)."""
     import pyoxigraph as ox
 
-    from .export import FORMATS
+    from . import export, parallel
     from .graph import KnowledgeGraph
-    from .queries import saved_queries
+    from .queries import find_query, saved_queries
     from .query import run_embedded
+    from .timeline import timeline
     from .validate import validate_project
 
     project = Project(folder)
@@ -64,17 +67,23 @@ def measure(folder: Path, runs: int, with_rdflib: bool) -> dict:
         text = query.bind({})
         figures[f"query {query.name}"] = _median(lambda text=text: run_embedded(kg.store, text), runs)
 
-    def export_all() -> None:
-        fresh = KnowledgeGraph.read(project)  # parsing and sorting included, as in a build
-        for fmt in FORMATS.values():
-            fmt.render(fresh)
+    def loaded() -> KnowledgeGraph:
+        fresh = KnowledgeGraph.read(project)
+        _ = fresh.store  # as in a build, where validation has loaded the store
+        return fresh
 
-    figures["export all formats"] = _median(export_all, runs)
+    def export_everything(fresh: KnowledgeGraph) -> None:
+        with tempfile.TemporaryDirectory() as out:
+            export.export_all(fresh, Path(out), timeline_query=timeline_text)
+
+    timeline_text = find_query(project.queries_dir, "cq-timeline").bind({})
+    figures["export all (formats, timeline, description)"] = _median(export_everything, runs, setup=loaded)
+    figures["export workers"] = parallel.default_workers() if parallel.can_fork() else 1
     figures["export: parse and sort (shared)"] = _median(lambda: KnowledgeGraph.read(project).sorted_ntriples, runs)
-    for name, fmt in FORMATS.items():
+    for name, fmt in export.FORMATS.items():
         figures[f"export {name}"] = _median(lambda fmt=fmt: fmt.render(kg), runs)
+    figures["export timeline"] = _median(lambda: timeline(kg, timeline_text), runs)
 
-    timeline = next(q for q in queries if q.name == "cq-timeline").bind({})
     ontology = [p for p in project.ontology_files()]
 
     def bare_oxigraph() -> ox.Store:
@@ -85,7 +94,16 @@ def measure(folder: Path, runs: int, with_rdflib: bool) -> dict:
 
     figures["pyoxigraph load"] = _median(bare_oxigraph, runs)
     store = bare_oxigraph()
-    figures["pyoxigraph query cq-timeline"] = _median(lambda: list(store.query(timeline)), runs)
+    for query in queries:
+        text = query.bind({})
+        figures[f"pyoxigraph query {query.name}"] = _median(lambda text=text: list(store.query(text)), runs)
+    figures["overhead load (ours / pyoxigraph)"] = round(figures["load"] / figures["pyoxigraph load"], 2)
+    ratios = [
+        figures[f"query {q.name}"] / figures[f"pyoxigraph query {q.name}"]
+        for q in queries
+        if figures[f"pyoxigraph query {q.name}"] >= 0.01  # below 10 ms a ratio is noise
+    ]
+    figures["overhead queries, worst (ours / pyoxigraph)"] = round(max(ratios, default=1.0), 2)
     if with_rdflib:
         from rdflib import Graph
 
@@ -97,8 +115,11 @@ def measure(folder: Path, runs: int, with_rdflib: bool) -> dict:
 
         figures["rdflib load"] = _median(bare_rdflib, 1)
         graph = bare_rdflib()
-        figures["rdflib query cq-timeline"] = _median(lambda: list(graph.query(timeline)), 1)
+        figures["rdflib query cq-timeline"] = _median(lambda: list(graph.query(timeline_text)), 1)
     figures["peak memory MB"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    # A worker's resident set counts the pages it shares, copy-on-write, with this process.
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    figures["peak memory of an export worker MB"] = round(worker_peak / 1024, 1)
     return figures
 
 
