@@ -40,11 +40,13 @@ def test_build_writes_every_export_and_reports_counts(project_copy: Project) -> 
     assert {"validation-report.ttl", "ontology.html"} <= written
 
 
-def test_two_builds_are_byte_identical(project_copy: Project) -> None:
+def test_two_builds_are_byte_identical_whatever_the_jobs(project_copy: Project) -> None:
     assert run_palsov("build", cwd=project_copy.root).returncode == 0
     first = snapshot(project_copy.dist_dir)
-    assert run_palsov("build", cwd=project_copy.root).returncode == 0
+    assert run_palsov("build", "--jobs", "1", cwd=project_copy.root).returncode == 0
     assert snapshot(project_copy.dist_dir) == first
+    refused = run_palsov("build", "--jobs", "0", cwd=project_copy.root)
+    assert refused.returncode == 2 and "--jobs" in refused.stderr
 
 
 def test_malformed_turtle_exits_2_with_one_line_naming_file_line_and_cause(

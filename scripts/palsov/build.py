@@ -21,14 +21,14 @@ class BuildResult:
     written: list[Path]
 
 
-def build(project: Project, strict: bool = False) -> BuildResult:
+def build(project: Project, strict: bool = False, workers: int | None = None) -> BuildResult:
     """Validate, then write dist/ only from data that conforms: a failed build changes nothing."""
     kg = KnowledgeGraph.read(project)
     report = validate_project(project, kg=kg)
     written: list[Path] = []
     if report.conforms(strict):
         timeline = find_query(project.queries_dir, "cq-timeline").text
-        written = export.export_all(kg, project.dist_dir, timeline_query=timeline)
+        written = export.export_all(kg, project.dist_dir, timeline_query=timeline, workers=workers)
         report_path = project.dist_dir / "validation-report.ttl"
         write_atomically(report_path, report.to_turtle())
         written.append(report_path)

@@ -39,12 +39,18 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--strict", is_flag=True, help="Fail on warnings too, not only on violations.")
-def build(strict: bool) -> None:
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="How many exports to write at once (default: one per core; on Linux only, elsewhere one).",
+)
+def build(strict: bool, jobs: int | None) -> None:
     """Read ontology and data, validate them and write every export to dist/."""
     from .build import build as run_build
 
     project = _project()
-    result = run_build(project, strict=strict)
+    result = run_build(project, strict=strict, workers=jobs)
     rows = [*result.stats.rows(), ("validation", result.report.summary())]
     _print_pairs("palsov build", rows)
     if not result.report.conforms(strict):
