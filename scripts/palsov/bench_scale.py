@@ -72,12 +72,13 @@ def measure(folder: Path, runs: int, with_rdflib: bool) -> dict:
         _ = fresh.store  # as in a build, where validation has loaded the store
         return fresh
 
-    def export_everything(fresh: KnowledgeGraph) -> None:
+    def export_everything(fresh: KnowledgeGraph, with_timeline: bool = True) -> None:
         with tempfile.TemporaryDirectory() as out:
-            export.export_all(fresh, Path(out), timeline_query=timeline_text)
+            export.export_all(fresh, Path(out), timeline_query=timeline_text if with_timeline else None)
 
     timeline_text = find_query(project.queries_dir, "cq-timeline").bind({})
     figures["export all (formats, timeline, description)"] = _median(export_everything, runs, setup=loaded)
+    figures["export all but the timeline"] = _median(lambda fresh: export_everything(fresh, False), runs, setup=loaded)
     figures["export workers"] = parallel.default_workers() if parallel.can_fork() else 1
     figures["export: parse and sort (shared)"] = _median(lambda: KnowledgeGraph.read(project).sorted_ntriples, runs)
     for name, fmt in export.FORMATS.items():

@@ -12,6 +12,7 @@ import itertools
 import json
 from collections.abc import Iterable
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -67,15 +68,15 @@ class Compactor:
     type or language coercion), compact IRIs with its prefixes for everything else."""
 
     def __init__(self, context: dict) -> None:
-        self.prefixes = sorted(
-            (
-                (name, value)
-                for name, value in context.items()
-                if isinstance(value, str) and not name.startswith("@") and value.endswith(("/", "#", ":"))
-            ),
-            key=lambda item: -len(item[1]),
-        )
-        self.namespaces = {namespace: name for name, namespace in reversed(self.prefixes)}
+        prefixes = [
+            (name, value)
+            for name, value in context.items()
+            if isinstance(value, str) and not name.startswith("@") and value.endswith(("/", "#", ":"))
+        ]
+        self.by_prefix = dict(prefixes)
+        self.namespaces: dict[str, str] = {}  # of two prefixes for one namespace, the first declared
+        for name, namespace in prefixes:
+            self.namespaces.setdefault(namespace, name)
         self._memo: dict[str, str] = {}
         self.class_terms: dict[str, str] = {}
         self.terms: dict[tuple[str, str], str] = {}  # (predicate IRI, value kind) -> term
@@ -104,10 +105,8 @@ class Compactor:
 
     def expand(self, value: str) -> str:
         prefix, _, local = value.partition(":")
-        for name, namespace in self.prefixes:
-            if name == prefix:
-                return namespace + local
-        return value
+        namespace = self.by_prefix.get(prefix)
+        return value if namespace is None else namespace + local
 
     def iri(self, value: str) -> str:
         found = self._memo.get(value)
@@ -183,7 +182,7 @@ def write_compacted(sorted_statements: Iterable[ox.Triple | ox.Quad], context: d
     compactor = Compactor(context)
     nodes = (
         compactor.node(compactor.iri(_node_id(subject)), list(statements))
-        for subject, statements in itertools.groupby(sorted_statements, key=lambda statement: statement.subject)
+        for subject, statements in itertools.groupby(sorted_statements, key=attrgetter("subject"))
     )
     return dumps_graph(context, nodes)
 
