@@ -34,6 +34,8 @@ def test_bench_by_size_reports_every_stage_and_the_bare_engines(project_copy: Pr
     figures = json.loads((project_copy.dist_dir / "bench-scale.json").read_text(encoding="utf-8"))["sizes"]["5000"]
     assert 4_000 < figures["triples"] < 6_000
     for stage in (
+        "palsov build (whole process, empty dist/)",
+        "peak memory of palsov build, largest process MB",
         "load",
         "validate",
         "query cq-timeline",
