@@ -40,7 +40,7 @@ def test_bench_by_size_reports_every_stage_and_the_bare_engines(project_copy: Pr
         "validate",
         "query cq-timeline",
         "export jsonld",
-        "export timeline",
+        "export timeline (from the JSON-LD)",
         "export all (formats, timeline, description)",
         "pyoxigraph load",
         "pyoxigraph query cq-timeline",

@@ -11,6 +11,8 @@ and an export gives what the files say.
 from __future__ import annotations
 
 import contextlib
+import json
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -23,7 +25,7 @@ from .errors import InputError
 from .graph import KnowledgeGraph, sorted_ntriples
 from .namespaces import BASE, PREFIXES
 from .output import atomic_file, sha256_of, write_atomically
-from .timeline import timeline
+from .timeline import event_order, timeline
 
 ONTOLOGY_GRAPH = ox.NamedNode(BASE + "graph/ontology")
 DATA_GRAPH = ox.NamedNode(BASE + "graph/data")
@@ -150,11 +152,12 @@ def export_all(
 ) -> list[Path]:
     """Every format, the context, the timeline and the description, on up to `workers` cores.
 
-    The timeline needs only the store, so it starts while the N-Triples are sorted; every format
-    then renders from them. The description gives the size and checksum of the other files, so
-    the dataset files (TriG, N-Quads), which carry it as their last named graph, are written up
-    to it alongside the rest and it is appended to them at the end. Each file appears whole or
-    not at all.
+    While the parent sorts the N-Triples, a worker asks the store for what needs only the store
+    (the events' order, the graph's counts). Every format then renders from the sorted lines, and
+    the timeline frames the JSON-LD once it is written. The description gives the size and
+    checksum of the other files, so the dataset files (TriG, N-Quads), which carry it as their
+    last named graph, are written up to it alongside the rest and it is appended at the end.
+    Each file appears whole or not at all.
     """
     paths = {f.name: folder / f"{stem}.{f.extension}" for f in FORMATS.values()}
     context = folder / f"palsov-context-{jsonld.CONTEXT_VERSION}.jsonld"
@@ -163,26 +166,27 @@ def export_all(
     write_atomically(context, jsonld.dumps({"@context": kg.context}))
     _ = kg.store  # loaded once, before any worker starts
     with contextlib.ExitStack() as stack:
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="palsov-export-")))
         unfinished = {name: stack.enter_context(atomic_file(paths[name])) for name, f in FORMATS.items() if f.block}
         pool = stack.enter_context(parallel.Workers(workers))  # left first: every child ends before cleanup
-        if timeline_query:
-            pool.start(
-                partial(_write_timeline, kg, timeline_query, timeline_path), then=partial(sha256_of, timeline_path)
-            )
-        about_graph = describe.describe_graph(kg)
+        pool.start(partial(_ask_the_store, kg, timeline_query, scratch))
         _ = kg.sorted_ntriples, kg.sorted_parts  # made once, here; every worker started from now on sees them
         for name in _COST_ORDER:
             if name in unfinished:
                 pool.start(partial(_write_graphs, FORMATS[name], kg, unfinished[name]))
-            else:
-                # Checksummed here as each file is done, while the other workers are still busy.
-                pool.start(partial(export, kg, name, paths[name]), then=partial(sha256_of, paths[name]))
+                continue
+            then = [partial(sha256_of, paths[name])]  # checksummed as each file is done, while others work
+            if name == "jsonld" and timeline_query:
+                frame = partial(_write_timeline, paths[name], scratch / "order.json", timeline_path)
+                then += [partial(pool.start, frame, then=partial(sha256_of, timeline_path))]
+            pool.start(partial(export, kg, name, paths[name]), then=partial(_run_all, then))
         pool.wait()
         distributions = [
             describe.distribution(paths[name], f"The merged graph ({name})") for name, f in FORMATS.items() if f.merged
         ]
         if timeline_query:
             distributions.append(describe.distribution(timeline_path, "The timeline, framed JSON-LD"))
+        about_graph = [q.triple for q in ox.parse(path=scratch / "graph.nt", format=ox.RdfFormat.N_TRIPLES)]
         kg.description_triples = about_graph + describe.describe_files(distributions)
         description = sorted_ntriples(kg.description_triples)
         for name, path in unfinished.items():
@@ -195,8 +199,21 @@ def export_all(
     return [*merged, context, *([timeline_path] if timeline_query else []), description_path, *dataset]
 
 
-def _write_timeline(kg: KnowledgeGraph, order_query: str, path: Path) -> None:
-    document = timeline(kg, order_query)
+def _run_all(steps: list[Callable[[], object]]) -> None:
+    for step in steps:
+        step()
+
+
+def _ask_the_store(kg: KnowledgeGraph, timeline_query: str | None, scratch: Path) -> None:
+    """What the export needs of the store alone, handed over in files: the graph's description
+    (counts, partitions) and the events' order."""
+    (scratch / "graph.nt").write_bytes(ox.serialize(describe.describe_graph(kg), format=ox.RdfFormat.N_TRIPLES))
+    if timeline_query:
+        (scratch / "order.json").write_text(json.dumps(event_order(kg, timeline_query)), encoding="utf-8")
+
+
+def _write_timeline(compacted: Path, order: Path, path: Path) -> None:
+    document = timeline(json.loads(compacted.read_bytes()), json.loads(order.read_bytes()))
     write_atomically(path, jsonld.dumps_graph(document["@context"], document["@graph"]))
 
 

@@ -65,7 +65,8 @@ _ID_TYPES = ("@id", "@vocab")
 
 class Compactor:
     """Compaction with the project's context: term names for the predicates it defines (with their
-    type or language coercion), compact IRIs with its prefixes for everything else."""
+    type or language coercion), compact IRIs with its prefixes for everything else, and the
+    context's aliases "id" and "type" for @id and @type, as a JSON-LD processor writes them."""
 
     def __init__(self, context: dict) -> None:
         prefixes = [
@@ -147,7 +148,7 @@ class Compactor:
                     elif kind == _XSD_STRING:
                         value = obj.value
                     else:
-                        value = {"@value": obj.value, "@type": self.iri(kind)}
+                        value = {"@value": obj.value, "type": self.iri(kind)}
             elif predicate == _RDF_TYPE:
                 term = "type"
                 value = self.class_terms.get(obj.value) or self.iri(_node_id(obj))
@@ -156,7 +157,7 @@ class Compactor:
                 value = self.iri(_node_id(obj))
                 if term is None:
                     term = self.iri(predicate)
-                    value = {"@id": value}
+                    value = {"id": value}
             found = groups.get(term)
             if found is None:
                 groups[term] = [value]

@@ -3,8 +3,8 @@
 The exports all read the same sorted N-Triples (hundreds of megabytes at a million triples): a
 child forked when its task starts sees the parent's memory as it is then, copy-on-write, so
 nothing large is copied or sent down a pipe; each task writes its own file. A task can start
-before the parent has finished preparing what later tasks need (the timeline, which needs only
-the store, runs while the parent sorts).
+before the parent has finished preparing what later tasks need (the store's counts and the
+events' order are asked while the parent sorts).
 """
 
 from __future__ import annotations
