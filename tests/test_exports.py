@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -177,6 +178,22 @@ def test_a_failing_export_leaves_the_previous_files_and_no_partial_ones(
     with pytest.raises(InputError, match=r"cq-timeline\.rq: line 1: broken"):
         export_all(kg, tmp_path, timeline_query=order_query, workers=2)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="workers fork only on Linux")
+def test_the_timeline_waits_for_the_events_order_however_slow(
+    kg: KnowledgeGraph, project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order_query = find_query(project.queries_dir, "cq-timeline").text
+    expected = export_all(kg, tmp_path / "quick", timeline_query=order_query, workers=2)[0].parent / "timeline.jsonld"
+
+    def slow_order(*arguments: object) -> list[str]:
+        time.sleep(1.0)  # longer than the JSON-LD of the real data takes to write
+        return event_order(*arguments)
+
+    monkeypatch.setattr(export, "event_order", slow_order)
+    export_all(kg, tmp_path / "slow", timeline_query=order_query, workers=2)
+    assert (tmp_path / "slow" / "timeline.jsonld").read_bytes() == expected.read_bytes()
 
 
 def test_nquads_name_the_graph_at_each_line_end_whatever_the_literals_hold(tmp_path: Path) -> None:

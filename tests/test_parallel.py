@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,12 @@ def test_children_it_did_not_start_are_left_to_their_owner(tmp_path: Path) -> No
     finally:
         server.kill()
     assert len(list(tmp_path.iterdir())) == 4
+
+
+def test_a_countdown_starts_what_waits_for_several_tasks_after_the_last(tmp_path: Path) -> None:
+    done: list[str] = []
+    with parallel.Workers(2) as workers:
+        after_both = parallel.Countdown(2, lambda: workers.start(lambda: _record(tmp_path, "after")))
+        workers.start(lambda: _record(tmp_path, "quick"), then=lambda: (done.append("quick"), after_both()))
+        workers.start(lambda: time.sleep(0.3), then=lambda: (done.append("slow"), after_both()))
+    assert done == ["quick", "slow"] and (tmp_path / "after").exists()

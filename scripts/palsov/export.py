@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -69,16 +69,21 @@ def _ntriples(kg: KnowledgeGraph) -> bytes:
     return kg.sorted_ntriples
 
 
-def _graphs(kg: KnowledgeGraph) -> list[tuple[ox.NamedNode, bytes]]:
-    """The dataset's named graphs with their sorted N-Triples lines: the ontology, the data and
-    the Wikidata enrichment as read, then the description of the whole, which a build writes last."""
+def _read_graphs(kg: KnowledgeGraph) -> list[tuple[ox.NamedNode, bytes]]:
+    """The dataset's named graphs as read from the files, with their sorted N-Triples lines: the
+    ontology, the data and the Wikidata enrichment (any that is not empty)."""
     graphs = [
         (ONTOLOGY_GRAPH, kg.sorted_parts["ontology"]),
         (DATA_GRAPH, kg.sorted_parts["data"]),
         (WIKIDATA_GRAPH, kg.sorted_parts["enrichment"]),
-        (DESCRIPTION_GRAPH, sorted_ntriples(kg.description_triples)),
     ]
     return [(graph, lines) for graph, lines in graphs if lines]
+
+
+def _graphs(kg: KnowledgeGraph) -> list[tuple[ox.NamedNode, bytes]]:
+    """The graphs read, then the description of the whole, once a build has made it."""
+    description = sorted_ntriples(kg.description_triples)
+    return _read_graphs(kg) + ([(DESCRIPTION_GRAPH, description)] if description else [])
 
 
 def _nquads_block(graph: ox.NamedNode, lines: bytes) -> bytes:
@@ -109,9 +114,13 @@ class Format:
     block: Callable[[ox.NamedNode, bytes], bytes] | None = None
 
     def render(self, kg: KnowledgeGraph) -> bytes:
-        if self.merged is not None:
-            return self.merged(kg)
-        return self.header + b"".join(self.block(graph, lines) for graph, lines in _graphs(kg))
+        return self.merged(kg) if self.merged is not None else b"".join(self.chunks(_graphs(kg)))
+
+    def chunks(self, graphs: list[tuple[ox.NamedNode, bytes]]) -> Iterator[bytes]:
+        """A dataset format's header, then each graph's block."""
+        yield self.header
+        for graph, lines in graphs:
+            yield self.block(graph, lines)
 
 
 FORMATS: dict[str, Format] = {
@@ -169,16 +178,18 @@ def export_all(
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="palsov-export-")))
         unfinished = {name: stack.enter_context(atomic_file(paths[name])) for name, f in FORMATS.items() if f.block}
         pool = stack.enter_context(parallel.Workers(workers))  # left first: every child ends before cleanup
-        pool.start(partial(_ask_the_store, kg, timeline_query, scratch))
+        # The timeline needs both the events' order (from the store) and the JSON-LD written.
+        frame = partial(_write_timeline, paths["jsonld"], scratch / "order.json", timeline_path)
+        start_timeline = partial(pool.start, frame, then=partial(sha256_of, timeline_path))
+        timeline_ready = [parallel.Countdown(2, start_timeline)] if timeline_query else []
+        pool.start(partial(_ask_the_store, kg, timeline_query, scratch), then=partial(_run_all, timeline_ready))
         _ = kg.sorted_ntriples, kg.sorted_parts  # made once, here; every worker started from now on sees them
         for name in _COST_ORDER:
             if name in unfinished:
                 pool.start(partial(_write_graphs, FORMATS[name], kg, unfinished[name]))
                 continue
-            then = [partial(sha256_of, paths[name])]  # checksummed as each file is done, while others work
-            if name == "jsonld" and timeline_query:
-                frame = partial(_write_timeline, paths[name], scratch / "order.json", timeline_path)
-                then += [partial(pool.start, frame, then=partial(sha256_of, timeline_path))]
+            # Checksummed as each file is done, while the others work.
+            then = [partial(sha256_of, paths[name]), *(timeline_ready if name == "jsonld" else [])]
             pool.start(partial(export, kg, name, paths[name]), then=partial(_run_all, then))
         pool.wait()
         distributions = [
@@ -220,7 +231,4 @@ def _write_timeline(compacted: Path, order: Path, path: Path) -> None:
 def _write_graphs(fmt: Format, kg: KnowledgeGraph, path: Path) -> None:
     """The file up to its description graph: the header and the graphs read from files."""
     with path.open("wb") as stream:
-        stream.write(fmt.header)
-        for graph, lines in _graphs(kg):
-            if graph != DESCRIPTION_GRAPH:
-                stream.write(fmt.block(graph, lines))
+        stream.writelines(fmt.chunks(_read_graphs(kg)))

@@ -106,6 +106,20 @@ class Workers:
                 self._reap()
 
 
+class Countdown:
+    """Runs `action` once it has itself been called `count` times: given as the `then` of several
+    tasks, it starts what needs all of them only when the last one is done."""
+
+    def __init__(self, count: int, action: Callable[[], object]) -> None:
+        self.left = count
+        self.action = action
+
+    def __call__(self) -> None:
+        self.left -= 1
+        if self.left == 0:
+            self.action()
+
+
 def _report(error: BaseException) -> bytes:
     try:
         report = pickle.dumps(error)
