@@ -92,7 +92,8 @@ def measure(folder: Path, runs: int, with_rdflib: bool) -> dict:
     timeline_text = find_query(project.queries_dir, "cq-timeline").bind({})
     figures["export all (formats, timeline, description)"] = _median(export_everything, runs, setup=loaded)
     figures["export all but the timeline"] = _median(lambda fresh: export_everything(fresh, False), runs, setup=loaded)
-    figures["export workers"] = parallel.default_workers() if parallel.can_fork() else 1
+    workers = parallel.Workers()
+    figures["export workers"] = workers.limit if workers.forking else 1
     figures["export: parse and sort (shared)"] = _median(lambda: KnowledgeGraph.read(project).sorted_ntriples, runs)
     for name, fmt in export.FORMATS.items():
         figures[f"export {name}"] = _median(lambda fmt=fmt: fmt.render(kg), runs)

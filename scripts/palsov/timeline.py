@@ -5,7 +5,7 @@ It is a JSON-LD 1.1 framing of the compacted graph (`palsov.jsonld`) by `FRAME`:
 tree that embeds its time span and participations whole, its actors, places, types and roles by
 their labels ("@explicit"), and the annotations that support it with their selectors. A general
 framing processor (pyld) gives the same document from the same input, but takes minutes where
-this takes a second at a million triples; the tests compare the two.
+this takes seconds at a million triples; the tests compare the two.
 """
 
 from __future__ import annotations
