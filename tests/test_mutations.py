@@ -236,7 +236,7 @@ def _(t: Triples) -> Triples:
     )
 
 
-@mutant("opposite stances at the same time", STANCE, SHAPES + "StanceShape")
+@mutant("opposite stances at the same time", STANCE, SHAPES + "StanceOverlapShape")
 def _(t: Triples) -> Triples:
     # The 1947 support for partition also said to be opposition from 1947 on.
     copy = iri(f"{ID}stance/mutant-opposition")

@@ -20,7 +20,7 @@ def test_a_corpus_is_renamed_copies_that_still_conform(project: Project, tmp_pat
     kg = KnowledgeGraph.read(corpus)
     assert 10_000 < len(kg.store) < 14_000
     report = validate_project(corpus, kg=kg)
-    assert report.conforms(strict=True), report.to_text()
+    assert report.passes(strict=True), report.to_text()
     changes = run_embedded(kg.store, find_query(corpus.queries_dir, "cq-stance-changes").bind({}))
     copies = len(changes.rows) // 4
     assert copies >= 2 and len(changes.rows) == 4 * copies  # every copy shows the real data's four changes

@@ -26,7 +26,7 @@ def build(project: Project, strict: bool = False, workers: int | None = None) ->
     kg = KnowledgeGraph.read(project)
     report = validate_project(project, kg=kg)
     written: list[Path] = []
-    if report.conforms(strict):
+    if report.passes(strict):
         timeline = find_query(project.queries_dir, "cq-timeline").text
         written = export.export_all(kg, project.dist_dir, timeline_query=timeline, workers=workers)
         report_path = project.dist_dir / "validation-report.ttl"

@@ -11,8 +11,10 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .errors import EXIT_DATA, EXIT_OK, PalsovError
+from .engines import ENGINE_NAMES
+from .errors import EXIT_DATA, EXIT_OK, EXIT_UNSUPPORTED, PalsovError, UnsupportedError, write_crash_log
 from .project import Project, find_project
+from .report import INFO
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True)
@@ -53,7 +55,7 @@ def build(strict: bool, jobs: int | None) -> None:
     result = run_build(project, strict=strict, workers=jobs)
     rows = [*result.stats.rows(), ("validation", result.report.summary())]
     _print_pairs("palsov build", rows)
-    if not result.report.conforms(strict):
+    if not result.report.passes(strict):
         errors.print(result.report.to_text(), markup=False, highlight=False, end="")
         errors.print("palsov: the data does not conform; dist/ was left as it was")
         sys.exit(EXIT_DATA)
@@ -63,20 +65,30 @@ def build(strict: bool, jobs: int | None) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
+    "--shapes",
+    "shape_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Validate the DATA files against this shapes graph (repeat for several) instead of the project's "
+    "data against its shapes; nothing else of the project is read.",
+)
+@click.option(
     "--format",
     "format_name",
     type=click.Choice(["text", "json", "turtle"]),
     default="text",
     show_default=True,
-    help="Report format.",
+    help="Report format: text for people, JSON, or a W3C sh:ValidationReport in Turtle.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too, not only on violations.")
 @click.option(
     "--engine",
-    type=click.Choice(["sparql", "pyshacl"]),
+    type=click.Choice(ENGINE_NAMES),
     default="sparql",
     show_default=True,
-    help="Core constraints as SPARQL on the embedded store, or by pySHACL (the reference, slower).",
+    help="SHACL compiled to SPARQL on the embedded store, or another engine: pySHACL (the reference, slower), "
+    "pyshacl-turbo or pyrudof (when installed).",
 )
 @click.option(
     "--infos/--no-infos",
@@ -84,23 +96,32 @@ def build(strict: bool, jobs: int | None) -> None:
     show_default=True,
     help="Show informational results in the text report.",
 )
-def validate(paths: tuple[Path, ...], format_name: str, strict: bool, engine: str, infos: bool) -> None:
+def validate(
+    paths: tuple[Path, ...], shape_files: tuple[Path, ...], format_name: str, strict: bool, engine: str, infos: bool
+) -> None:
     """Validate the data (or the given files) against the SHACL shapes.
 
-    Exit 0 when the data conforms, 1 when it has violations (or warnings with --strict).
+    Exit 0 when there is no violation (no warning either, with --strict), 1 when there is; 2 for
+    unreadable input or broken shapes, 3 for a SHACL feature palsov does not support. The Turtle
+    report's sh:conforms follows SHACL: false when there is any result, informational ones too.
     """
     from .report import Report
-    from .validate import validate_project
+    from .validate import validate_files, validate_project
 
-    report = validate_project(_project(), list(paths) if paths else None, engine=engine)
+    if shape_files:
+        if not paths:
+            raise click.UsageError("--shapes needs the DATA files to validate")
+        report = validate_files(list(shape_files), list(paths), engine=engine)
+    else:
+        report = validate_project(_project(), list(paths) if paths else None, engine=engine)
     if format_name == "json":
         sys.stdout.write(report.to_json())
     elif format_name == "turtle":
         sys.stdout.write(report.to_turtle())
     else:
-        shown = report if infos else Report([r for r in report.results if r.severity != "Info"])
+        shown = report if infos else Report([r for r in report.results if r.severity != INFO])
         sys.stdout.write(shown.to_text(summary=report.summary()))
-    sys.exit(EXIT_OK if report.conforms(strict) else EXIT_DATA)
+    sys.exit(EXIT_OK if report.passes(strict) else EXIT_DATA)
 
 
 @cli.command()
@@ -147,7 +168,7 @@ def _conforming_graph(project: Project):
 
     kg = KnowledgeGraph.read(project)
     report = validate_project(project, kg=kg)
-    if not report.conforms():
+    if not report.passes():
         errors.print(report.to_text(), markup=False, highlight=False, end="")
         errors.print("palsov: the data does not conform; nothing was served or loaded")
         sys.exit(EXIT_DATA)
@@ -475,13 +496,24 @@ def bench(runs: int, sizes: str | None, rdflib_everywhere: bool) -> None:
 def main() -> None:
     try:
         status = cli.main(standalone_mode=False)
+    except UnsupportedError as error:
+        _fail(f"palsov: unsupported: {error} (details in {write_crash_log(error)})", EXIT_UNSUPPORTED)
     except PalsovError as error:
-        errors.print(f"palsov: error: {error}", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(error.exit_code)
+        _fail(f"palsov: error: {error}", error.exit_code)
     except click.exceptions.Abort:
         errors.print("palsov: aborted")
         sys.exit(130)
     except click.ClickException as error:
         error.show()
         sys.exit(2)
+    except Exception as error:  # a bug: one line, and the traceback in a file for the report
+        _fail(
+            f"palsov: internal error: {type(error).__name__}: {error} (traceback in {write_crash_log(error)})",
+            EXIT_UNSUPPORTED,
+        )
     sys.exit(status if isinstance(status, int) else EXIT_OK)
+
+
+def _fail(line: str, status: int) -> None:
+    errors.print(line, markup=False, highlight=False, soft_wrap=True)
+    sys.exit(status)

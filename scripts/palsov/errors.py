@@ -1,8 +1,15 @@
 """Errors the command line turns into a one-line message and an exit status (see the brief)."""
 
+from __future__ import annotations
+
+import tempfile
+import traceback
+from pathlib import Path
+
 EXIT_OK = 0
 EXIT_DATA = 1  # the data failed a check
-EXIT_USAGE = 2  # bad usage or unreadable input
+EXIT_USAGE = 2  # bad usage, unreadable input, broken shapes
+EXIT_UNSUPPORTED = 3  # a feature palsov does not support, or an internal error
 
 
 class PalsovError(Exception):
@@ -17,7 +24,25 @@ class InputError(PalsovError):
     exit_code = EXIT_USAGE
 
 
+class ShapesError(InputError):
+    """A shapes graph that is not well-formed SHACL: the shape, the cause and the spec section."""
+
+
 class DataError(PalsovError):
     """The input was read but failed a check."""
 
     exit_code = EXIT_DATA
+
+
+class UnsupportedError(PalsovError):
+    """Legal input that asks for a feature palsov does not implement (rather than a wrong answer)."""
+
+    exit_code = EXIT_UNSUPPORTED
+
+
+def write_crash_log(error: BaseException) -> Path:
+    """Save the error's traceback to a new file in the temporary folder, for the line that names it."""
+    handle, name = tempfile.mkstemp(prefix="palsov-", suffix=".log")
+    with open(handle, "w", encoding="utf-8") as log:
+        log.write("".join(traceback.format_exception(error)))
+    return Path(name)

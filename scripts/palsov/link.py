@@ -488,6 +488,6 @@ def accept(project: Project, resource: str, qid: str, sources: list[str], note: 
         if path not in project.data_files():
             files.append(trial)
         report = validate_project(project, files)
-        if not report.conforms():
+        if not report.passes():
             raise DataError("the link would break the data:\n" + report.to_text().rstrip())
     write_atomically(path, text)

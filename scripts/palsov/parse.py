@@ -71,9 +71,15 @@ def ntriples_of(path: Path) -> bytes:
 
 
 def load_file(store: ox.Store, path: Path) -> None:
-    """Load one file into the store's default graph."""
+    """Load one file into the store's default graph: a dataset's (TriG, N-Quads) named graphs are
+    merged into it, as they are for every other stage, which reads the triples of each file."""
+    fmt = rdf_format(path)
     with _reading(path):
-        store.load(path=str(path), format=rdf_format(path), base_iri=path.resolve().as_uri())
+        if fmt.supports_datasets:
+            with path.open("rb") as stream:
+                store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in _parse(stream, path))
+        else:
+            store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
 
 
 def _syntax_message(path: Path, error: SyntaxError) -> str:

@@ -1,33 +1,51 @@
-"""Validation results in one form, whatever found them (pyshacl, a SHACL-SPARQL constraint run on
-the embedded store, a Python check of the source text, an integrity query), and their renderings."""
+"""Validation results as RDF terms, whatever found them (a compiled SHACL constraint, pySHACL, a
+SHACL-SPARQL constraint, a check of the source text, an integrity query), and their renderings:
+a standard sh:ValidationReport (§3.6), JSON, and text for people.
+
+Two meanings of "conforms" meet here. SHACL's (§3.6.1): the report has no result of any severity.
+palsov's exit status and summary: no sh:Violation (no sh:Warning either, with --strict) — so that
+an informational result, such as an actor without a Wikidata link, does not fail a build.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+import pyoxigraph as ox
 
-from .namespaces import PREFIXES, split_iri
+from .namespaces import PREFIXES, SHAPES
+from .shacl_graph import RDF_TYPE, SH, XSD, Path, Term, path_triples, sh, short
 
-SEVERITIES = ("Violation", "Warning", "Info")
+VIOLATION, WARNING, INFO = sh("Violation"), sh("Warning"), sh("Info")
+SEVERITIES = (VIOLATION, WARNING, INFO)
+
+
+def severity_name(severity: Term) -> str:
+    return severity.value.removeprefix(SH) if isinstance(severity, ox.NamedNode) else str(severity)
 
 
 @dataclass(frozen=True)
 class Result:
-    shape: str  # the named shape (or query file) that found it: the key results are grouped by
-    focus: str
-    severity: str = "Violation"
-    message: str = ""
-    path: str | None = None
-    value: str | None = None
-    component: str = ""  # the SHACL constraint component, or the constraint's own IRI
+    """One validation result (SHACL §3.6.2), with the named shape it is grouped under."""
+
+    focus: Term
+    source_shape: Term  # sh:sourceShape: the exact (possibly blank) shape, or a check's IRI
+    component: Term  # sh:sourceConstraintComponent, or a check's own IRI
+    #: The named shape (or query, or check) the result belongs to: a blank property shape's parent.
+    shape: Term
+    severity: Term = VIOLATION
+    path: Path | None = None
+    value: Term | None = None
+    messages: tuple[ox.Literal, ...] = ()
+    source_constraint: Term | None = None  # sh:sourceConstraint, for SHACL-SPARQL constraints
     focus_label: str | None = field(default=None, compare=False)
-    #: The exact shape node or SPARQL constraint that produced the result (a blank node's id for
-    #: an anonymous property shape), to tell apart two constraints of one shape on one path.
-    source: str = field(default="", compare=False)
+
+    @property
+    def message(self) -> str:
+        english = [m for m in self.messages if m.language in ("en", "")] or list(self.messages)
+        return english[0].value if english else ""
 
 
 @dataclass
@@ -37,99 +55,143 @@ class Report:
     def __post_init__(self) -> None:
         self.results = sorted(set(self.results), key=_order)
 
-    def count(self, severity: str) -> int:
+    def count(self, severity: Term) -> int:
         return sum(1 for r in self.results if r.severity == severity)
 
-    def conforms(self, strict: bool = False) -> bool:
-        failing = {"Violation", "Warning"} if strict else {"Violation"}
+    @property
+    def conforms(self) -> bool:
+        """SHACL's sh:conforms (§3.6.1): true only when there is no result of any severity."""
+        return not self.results
+
+    def passes(self, strict: bool = False) -> bool:
+        """palsov's verdict and exit status: no violation (and no warning, when strict)."""
+        failing = {VIOLATION, WARNING} if strict else {VIOLATION}
         return not any(r.severity in failing for r in self.results)
 
-    def by_shape(self) -> dict[str, list[Result]]:
-        groups: dict[str, list[Result]] = defaultdict(list)
+    def by_shape(self) -> dict[Term, list[Result]]:
+        groups: dict[Term, list[Result]] = defaultdict(list)
         for result in self.results:
             groups[result.shape].append(result)
         return dict(groups)
 
     def summary(self) -> str:
-        counts = ", ".join(f"{self.count(s)} {s.lower()}{'s' if self.count(s) != 1 else ''}" for s in SEVERITIES)
-        return f"{'conforms' if self.conforms() else 'does not conform'}: {counts}"
+        counts = ", ".join(
+            f"{self.count(s)} {severity_name(s).lower()}{'s' if self.count(s) != 1 else ''}" for s in SEVERITIES
+        )
+        if self.conforms:
+            return f"conforms: {counts}"
+        if self.passes():
+            return f"no violations: {counts} (sh:conforms false: SHACL counts every result)"
+        return f"does not conform: {counts}"
 
     # ------------------------------------------------------------------ renderings
     def to_text(self, summary: str | None = None) -> str:
         """Results grouped by shape, then the summary line (this report's, unless one is given)."""
         lines = []
         for shape, results in self.by_shape().items():
-            lines.append(f"{short_name(shape)}  ({len(results)})")
+            lines.append(f"{short(shape)}  ({len(results)})")
             for r in results:
-                who = f"{r.focus_label} <{r.focus}>" if r.focus_label else f"<{r.focus}>"
-                lines.append(f"  [{r.severity}] {who}")
+                who = f"{r.focus_label} {_display(r.focus)}" if r.focus_label else _display(r.focus)
+                lines.append(f"  [{severity_name(r.severity)}] {who}")
                 if r.path:
-                    lines.append(f"      path:  {short_name(r.path)}")
+                    lines.append(f"      path:  {r.path.text()}")
                 if r.value is not None:
-                    lines.append(f"      value: {r.value}")
+                    lines.append(f"      value: {_display(r.value, short_names=True)}")
                 lines.append(f"      {r.message}")
         lines.append(summary or self.summary())
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
+        """The results with their terms as SPARQL 1.1 JSON terms, paths in SPARQL syntax."""
         document = {
-            "conforms": self.conforms(),
-            "counts": {s.lower(): self.count(s) for s in SEVERITIES},
-            "results": [asdict(r) for r in self.results],
+            "conforms": self.conforms,
+            "passes": self.passes(),
+            "counts": {severity_name(s).lower(): self.count(s) for s in SEVERITIES},
+            "results": [
+                {
+                    "focusNode": _json_term(r.focus),
+                    "resultPath": r.path.sparql() if r.path else None,
+                    "value": _json_term(r.value),
+                    "sourceShape": _json_term(r.source_shape),
+                    "sourceConstraintComponent": _json_term(r.component),
+                    "sourceConstraint": _json_term(r.source_constraint),
+                    "resultSeverity": _json_term(r.severity),
+                    "resultMessage": [m.value for m in r.messages],
+                    "shape": _json_term(r.shape),
+                    "focusLabel": r.focus_label,
+                }
+                for r in self.results
+            ],
         }
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
-    def to_graph(self) -> Graph:
-        """The report as a standard sh:ValidationReport."""
-        graph = Graph()
-        graph.bind("sh", SH)
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace)
-        # Numbered blank nodes, so that the same results give the same file.
-        report = BNode("report")
-        graph.add((report, RDF.type, SH.ValidationReport))
-        graph.add((report, SH.conforms, Literal(self.conforms())))
+    def triples(self) -> list[ox.Triple]:
+        """The report as a standard sh:ValidationReport (SHACL §3.6), numbered blank nodes."""
+        report = ox.BlankNode("report")
+        triples = [
+            ox.Triple(report, RDF_TYPE, sh("ValidationReport")),
+            ox.Triple(
+                report, sh("conforms"), ox.Literal(str(self.conforms).lower(), datatype=ox.NamedNode(XSD + "boolean"))
+            ),
+        ]
         for number, r in enumerate(self.results, 1):
-            node = BNode(f"result{number}")
-            graph.add((report, SH.result, node))
-            graph.add((node, RDF.type, SH.ValidationResult))
-            graph.add((node, SH.focusNode, _term(r.focus)))
-            graph.add((node, SH.resultSeverity, SH[r.severity]))
-            graph.add((node, SH.sourceShape, _term(r.shape)))
-            graph.add((node, SH.resultMessage, Literal(r.message, lang="en")))
-            if r.component:
-                graph.add((node, SH.sourceConstraintComponent, _term(r.component)))
-            if r.path:
-                graph.add((node, SH.resultPath, _term(r.path)))
+            node = ox.BlankNode(f"result{number}")
+            triples += [
+                ox.Triple(report, sh("result"), node),
+                ox.Triple(node, RDF_TYPE, sh("ValidationResult")),
+                ox.Triple(node, sh("focusNode"), r.focus),
+                ox.Triple(node, sh("resultSeverity"), r.severity),
+                ox.Triple(node, sh("sourceShape"), r.source_shape),
+                ox.Triple(node, sh("sourceConstraintComponent"), r.component),
+                *(ox.Triple(node, sh("resultMessage"), m) for m in r.messages),
+            ]
+            if r.source_constraint is not None:
+                triples.append(ox.Triple(node, sh("sourceConstraint"), r.source_constraint))
+            if r.path is not None:
+                blanks = (ox.BlankNode(f"result{number}path{i}") for i in range(1, 1000))
+                head, described = path_triples(r.path, blanks)
+                triples += [ox.Triple(node, sh("resultPath"), head), *described]
             if r.value is not None:
-                graph.add((node, SH.value, Literal(r.value)))
-        return graph
+                triples.append(ox.Triple(node, sh("value"), r.value))
+        return triples
 
     def to_turtle(self) -> str:
-        return self.to_graph().serialize(format="turtle")
+        prefixes = {**PREFIXES, "palsovsh": str(SHAPES)}
+        return ox.serialize(self.triples(), format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
 
 
 def _order(result: Result) -> tuple[str, ...]:
     return (
-        result.shape,
-        result.focus,
-        result.severity,
-        result.path or "",
-        result.value or "",
-        result.component,
+        str(result.shape),
+        str(result.focus),
+        str(result.severity),
+        result.path.sparql() if result.path else "",
+        str(result.value or ""),
+        str(result.component),
+        str(result.source_shape),
         result.message,
     )
 
 
-def _term(text: str) -> URIRef | Literal:
-    return URIRef(text) if "://" in text or text.startswith("urn:") else Literal(text)
+def _display(term: Term, short_names: bool = False) -> str:
+    if isinstance(term, ox.NamedNode):
+        return short(term) if short_names else f"<{term.value}>"
+    if isinstance(term, ox.Literal) and short_names:
+        if term.language:
+            return f'"{term.value}"@{term.language}'
+        if term.datatype.value != XSD + "string":
+            return f'"{term.value}"^^{short(term.datatype)}'
+        return term.value
+    return str(term)
 
 
-def short_name(iri: str) -> str:
-    """A compact name for an IRI, or for a SHACL path written as ^iri or iri / iri."""
-    if " / " in iri:
-        return " / ".join(short_name(part) for part in iri.split(" / "))
-    if iri.startswith("^"):
-        return "^" + short_name(iri[1:])
-    split = split_iri(iri)
-    return f"{split[0]}:{split[1]}" if split else iri
+def _json_term(term: Term | None) -> dict | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if term.language:
+        return {"type": "literal", "value": term.value, "xml:lang": term.language}
+    return {"type": "literal", "value": term.value, "datatype": term.datatype.value}

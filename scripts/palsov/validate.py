@@ -1,102 +1,125 @@
-"""`palsov validate`: the data against the SHACL shapes, the source text and the integrity queries.
+"""`palsov validate`: data against SHACL shapes, and the project's own checks of its data.
 
-pySHACL checks the core constraints. The SHACL-SPARQL constraints of the same shapes are run by
-this module on the embedded store, one query per constraint with the shape's targets joined in,
-instead of one rdflib query per focus node: on the real data that is the difference between
-about 20 s and well under a second (see the README's performance notes). The results are the
-ones the SHACL semantics defines, reported in the same form.
+The shapes graph is checked when it is read: against the W3C's SHACL-for-SHACL shapes (SHACL
+Appendix C, the copy pySHACL ships), and by the compiler, which refuses what is not well-formed
+(ShapesError, exit 2) or not implemented (UnsupportedError, exit 3), naming the file, the shape and
+the section of the spec. Every constraint then runs as one SPARQL query on the embedded store (see
+shacl.py); `engine="pyshacl"` hands the same shapes to pySHACL instead, the reference the tests
+compare against. The project adds two checks SHACL cannot express on its own: the source text in
+the graph is the file the project keeps, and the integrity queries (`queries/*-violation.rq`)
+match nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field, replace
+from functools import cache, cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDFS, SH, SKOS
-from rdflib.term import Node
 
-from .errors import InputError
+from .errors import PalsovError, ShapesError, UnsupportedError
 from .graph import KnowledgeGraph
 from .namespaces import SHAPES
-from .parse import read_triples, to_rdflib
+from .parse import read_triples
 from .project import Project
 from .queries import SavedQuery, saved_queries
-from .report import Report, Result, short_name
-from .shacl import CoreConstraint, compile_shapes, targets
+from .report import Report, Result
+from .shacl import SHAPES_GRAPH, CompiledConstraint, Compiler, Shape
+from .shacl_graph import XSD, Graph, PredicatePath, Term, short
 
-SOURCE_FILE_CHECK = str(SHAPES) + "SourceFileCheck"
+SOURCE_FILE_CHECK = ox.NamedNode(str(SHAPES) + "SourceFileCheck")
 SOURCE_IRI = "https://w3id.org/palsov/id/source/article"
 _SPDX = "http://spdx.org/rdf/terms#"
 _SCHEMA_TEXT = "https://schema.org/text"
 
 
-@dataclass(frozen=True)
-class SparqlConstraint:
-    shape: str
-    node: str  # the constraint's node in the shapes graph (an IRI, or a blank node's id)
-    constraint: str
-    query: str
-    message: str
-    severity: str
-
-
 @dataclass
 class Shapes:
-    """The shapes graph: its core constraints (compiled to SPARQL, or for pySHACL) and its
-    SHACL-SPARQL constraints."""
+    """A shapes graph: its triples, the file each node was read from, its compiled constraints."""
 
-    graph: Graph
-    core: Graph
-    sparql: list[SparqlConstraint]
+    triples: list[ox.Triple]
+    files: dict[Term, Path] = field(default_factory=dict)
 
     @cached_property
-    def compiled(self) -> list[CoreConstraint]:
-        return compile_shapes(self.graph)
+    def graph(self) -> Graph:
+        return Graph(self.triples)
+
+    @cached_property
+    def compiler(self) -> Compiler:
+        return Compiler(self.graph)
+
+    @cached_property
+    def compiled(self) -> list[CompiledConstraint]:
+        """Every constraint as SPARQL, once the shapes graph has passed SHACL-for-SHACL."""
+        self.check_well_formed()
+        try:
+            return self.compiler.compile()
+        except (ShapesError, UnsupportedError) as error:
+            raise type(error)(self._located(str(error))) from None
 
     @classmethod
     def read(cls, paths: Iterable[Path]) -> Shapes:
-        graph = to_rdflib(t for path in paths for t in read_triples(path))
-        core = Graph()
-        for triple in graph:
-            if triple[1] != SH.sparql:
-                core.add(triple)
-        return cls(graph=graph, core=core, sparql=list(_sparql_constraints(graph)))
+        triples: list[ox.Triple] = []
+        files: dict[Term, Path] = {}
+        for path in paths:
+            for triple in read_triples(path):
+                triples.append(triple)
+                files.setdefault(triple.subject, path)
+        return cls(triples, files)
 
-    def owner(self, shape: Node) -> str:
-        """The named shape a (possibly blank) property shape belongs to."""
-        if isinstance(shape, URIRef):
-            parent = self.graph.value(predicate=SH.property, object=shape)
-            return str(parent) if isinstance(parent, URIRef) else str(shape)
-        parent = self.graph.value(predicate=SH.property, object=shape)
-        return self.owner(parent) if parent is not None else str(shape)
+    @cached_property
+    def _shapes(self) -> dict[Term, Shape]:
+        try:
+            return {shape.node: shape for shape in self.compiler.read_all()}
+        except PalsovError:
+            return {}  # another engine may run what our compiler refuses; results keep their shapes
+
+    def owner(self, shape: Term) -> Term:
+        """The named shape a (possibly blank) shape belongs to."""
+        known = self._shapes.get(shape)
+        return known.owner if known is not None else shape
+
+    def check_well_formed(self) -> None:
+        """Validate the shapes graph against SHACL-for-SHACL: a result is a broken shape (exit 2)."""
+        store = ox.Store()
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.triples)
+        results = list(run_compiled(store, shacl_for_shacl().compiled))
+        if results:
+            first = results[0]
+            where = f"value {_term_text(first.value)}" if first.value is not None else ""
+            path = f"{first.path.text()} " if first.path else ""
+            more = f" (and {len(results) - 1} more)" if len(results) > 1 else ""
+            raise ShapesError(
+                f"{self._file(first.focus)}shape {short(first.focus)} is not well-formed SHACL: {path}{where} "
+                f"breaks {short(first.shape)} (SHACL-for-SHACL, SHACL Appendix C){more}"
+            )
+
+    def _file(self, node: Term) -> str:
+        path = self.files.get(node)
+        return f"{path}: " if path else ""
+
+    def _located(self, message: str) -> str:
+        match = re.match(r"shape (\S+?)[,:]?\s", message)
+        if match:
+            for node in self.files:
+                if short(node) == match.group(1):
+                    return f"{self.files[node]}: {message}"
+        return message
 
 
-def _sparql_constraints(graph: Graph) -> Iterable[SparqlConstraint]:
-    for shape, constraint in graph.subject_objects(SH.sparql):
-        select = str(graph.value(constraint, SH.select))
-        prefixes = "".join(
-            f"PREFIX {graph.value(d, SH.prefix)}: <{graph.value(d, SH.namespace)}>\n"
-            for holder in graph.objects(constraint, SH.prefixes)
-            for d in graph.objects(holder, SH.declare)
-        )
-        severity = graph.value(constraint, SH.severity) or graph.value(shape, SH.severity) or SH.Violation
-        where = targets(graph, shape)
-        inner = select.replace("$this", "?this")
-        query = f"{prefixes}SELECT * WHERE {{\n  {where}\n  {{ {inner} }}\n}}"
-        yield SparqlConstraint(
-            shape=str(shape),
-            node=str(constraint),
-            constraint=str(constraint) if isinstance(constraint, URIRef) else str(SH.SPARQLConstraintComponent),
-            query=query,
-            message=str(graph.value(constraint, SH.message) or graph.value(shape, SH.message) or ""),
-            severity=str(severity).rsplit("#", 1)[1],
-        )
+@cache
+def shacl_for_shacl() -> Shapes:
+    """The W3C's shapes of SHACL itself (SHACL Appendix C), from pySHACL's copy, without importing it."""
+    spec = importlib.util.find_spec("pyshacl")
+    assert spec is not None and spec.submodule_search_locations
+    shapes = Shapes.read([Path(spec.submodule_search_locations[0]) / "assets" / "shacl-shacl.ttl"])
+    shapes.__dict__["compiled"] = shapes.compiler.compile()  # trusted: not checked against itself
+    return shapes
 
 
 # ---------------------------------------------------------------------- running the checks
@@ -109,17 +132,24 @@ def validate(
     integrity_queries: Iterable[SavedQuery] = (),
     engine: str = "sparql",
 ) -> Report:
-    """Validate with the core constraints run as SPARQL on the embedded store (fast, and linear in
-    the data) or by pySHACL over rdflib (the reference implementation); the rest is the same."""
+    """The data against the shapes (compiled to SPARQL on the embedded store, or by pySHACL), then
+    the project's own checks."""
     labels = _Labels(kg.store)
-    core = _compiled_results(kg.store, shapes, labels) if engine == "sparql" else _core_results(kg, shapes, labels)
+    if engine != "sparql":
+        from .engines import ENGINES
+
+        shacl = ENGINES[engine](kg.all_triples(), shapes.triples, shapes.owner)
+    else:
+        compiled = shapes.compiled
+        if shapes.compiler.uses_shapes_graph:
+            kg.store.extend(ox.Quad(t.subject, t.predicate, t.object, SHAPES_GRAPH) for t in shapes.triples)
+        shacl = _with_data_values(list(run_compiled(kg.store, compiled)), kg)
     results = [
-        *core,
-        *_sparql_results(kg.store, shapes, labels),
+        *shacl,
         *_source_file_results(kg.store, source_file),
-        *_integrity_results(kg.store, integrity_queries, labels),
+        *_integrity_results(kg.store, integrity_queries),
     ]
-    return Report(results)
+    return Report([_labelled(r, labels) for r in results])
 
 
 def validate_project(
@@ -136,109 +166,112 @@ def validate_project(
     )
 
 
-def _core_results(kg: KnowledgeGraph, shapes: Shapes, labels: _Labels) -> Iterable[Result]:
-    import pyshacl  # imported here: only the reference engine needs it, and it is slow to import
-
-    # The ontology and the vocabularies are part of the data graph: value checks such as
-    # "the polarity is a concept of its scheme" read the schemes' triples.
-    _, report, _ = pyshacl.validate(
-        kg.merged, shacl_graph=shapes.core, inference="none", allow_infos=True, allow_warnings=True
-    )
-    # Only the report's own results: pyshacl also types the nested sh:detail results of sh:node.
-    for node in report.objects(None, SH.result):
-        focus = report.value(node, SH.focusNode)
-        path = report.value(node, SH.resultPath)
-        value = report.value(node, SH.value)
-        message = report.value(node, SH.resultMessage)
-        yield Result(
-            shape=shapes.owner(report.value(node, SH.sourceShape)),
-            focus=str(focus),
-            focus_label=labels.get(str(focus)),
-            severity=str(report.value(node, SH.resultSeverity)).rsplit("#", 1)[1],
-            message=str(message) if message is not None else "",
-            path=_path_text(report, path),
-            value=_value_text(value),
-            component=str(report.value(node, SH.sourceConstraintComponent)),
-            source=str(report.value(node, SH.sourceShape)),
-        )
+def validate_files(shape_files: list[Path], data_files: list[Path], engine: str = "sparql") -> Report:
+    """Any data against any shapes graph, as pySHACL's command line does: nothing of the project."""
+    return validate(KnowledgeGraph(data_files=data_files), Shapes.read(shape_files), engine=engine)
 
 
-def _compiled_results(store: ox.Store, shapes: Shapes, labels: _Labels) -> Iterable[Result]:
-    for constraint in shapes.compiled:
-        solutions = store.query(constraint.query)
-        has_value = any(v.value == "value" for v in solutions.variables)
-        for solution in solutions:
-            focus = solution["this"].value
-            value = solution["value"] if has_value else None
-            yield Result(
-                shape=constraint.shape,
-                focus=focus,
-                focus_label=labels.get(focus),
-                severity=constraint.severity,
-                message=constraint.message,
-                path=constraint.path,
-                value=None if value is None or isinstance(value, ox.BlankNode) else _ox_text(value),
-                component=constraint.component,
-                source=constraint.node,
-            )
-
-
-def _sparql_results(store: ox.Store, shapes: Shapes, labels: _Labels) -> Iterable[Result]:
-    for constraint in shapes.sparql:
+def run_compiled(store: ox.Store, compiled: Iterable[CompiledConstraint]) -> Iterable[Result]:
+    for item in compiled:
+        constraint, shape = item.constraint, item.shape
         try:
-            solutions = store.query(constraint.query)
+            solutions = store.query(item.query)
         except SyntaxError as error:
             cause = error.msg.splitlines()[0]
-            raise InputError(f"{constraint.shape}: its SPARQL constraint does not parse ({cause})") from None
-        names = [variable.value for variable in solutions.variables]
+            raise ShapesError(
+                f"shape {shape.name}: {constraint.component.label}: its query does not parse ({cause})"
+            ) from None
+        except OSError as error:
+            raise PalsovError(f"shape {shape.name}: {constraint.component.label}: {error}") from None
+        names = {v.value for v in solutions.variables}
+        is_sparql = constraint.component.name == "SPARQL" or hasattr(constraint.component, "validators")
+        messages = item.messages
         for solution in solutions:
-            bindings = {name: solution[name] for name in names if solution[name] is not None}
-            focus = bindings["this"].value
+            focus = solution["this"]
+            if focus is None:
+                continue
+            value = solution["value"] if "value" in names else None
+            if value is None and is_sparql and shape.path is None:
+                value = focus
+            path = shape.path
+            bound_path = solution["path"] if "path" in names else None
+            if isinstance(bound_path, ox.NamedNode):
+                path = PredicatePath(bound_path)
+            filled = messages
+            if is_sparql or "lang" in names:
+                bindings = {n: solution[n] for n in names if solution[n] is not None}
+                filled = tuple(_fill(m, bindings, constraint.arguments) for m in messages)
             yield Result(
-                shape=constraint.shape,
                 focus=focus,
-                focus_label=labels.get(focus),
-                severity=constraint.severity,
-                message=_fill(constraint.message, bindings),
-                path=bindings["path"].value if "path" in bindings else None,
-                value=_ox_text(bindings["value"]) if "value" in bindings else None,
-                component=constraint.constraint,
-                source=constraint.node,
+                source_shape=shape.node,
+                component=constraint.component.iri,
+                shape=shape.owner,
+                severity=shape.severity,
+                path=path,
+                value=value,
+                messages=filled,
+                source_constraint=constraint.key if constraint.component.name == "SPARQL" else None,
             )
 
 
-def _fill(template: str, bindings: dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]) -> str:
+class _StoredForms:
+    """The data's own form of the literals the store keeps by value ("2.0"^^xsd:decimal is stored
+    as "2"), so that a result's sh:value is the term of the data graph, as SHACL reports it."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self._objects: dict[tuple[Term, Term], list[ox.Literal]] = {}
+        for t in kg.all_triples():
+            if isinstance(t.object, ox.Literal) and t.object.datatype.value.startswith(XSD):
+                self._objects.setdefault((t.subject, t.predicate), []).append(t.object)
+
+    def original(self, subject: Term, predicate: ox.NamedNode, stored: ox.Literal) -> ox.Literal:
+        candidates = [o for o in self._objects.get((subject, predicate), []) if _stored_form(o) == stored]
+        return candidates[0] if len(candidates) == 1 else stored
+
+
+def _stored_form(literal: ox.Literal) -> Term:
+    store = ox.Store()
+    store.add(ox.Quad(SOURCE_FILE_CHECK, SOURCE_FILE_CHECK, literal))
+    return next(iter(store)).object
+
+
+def _with_data_values(results: list[Result], kg: KnowledgeGraph) -> list[Result]:
+    def changed(r: Result) -> bool:
+        value = r.value
+        return (
+            isinstance(value, ox.Literal)
+            and isinstance(r.path, PredicatePath)
+            and value.datatype.value.startswith(XSD)
+            and value.datatype.value != XSD + "string"
+        )
+
+    if not any(changed(r) for r in results):
+        return results
+    forms = _StoredForms(kg)
+    return [replace(r, value=forms.original(r.focus, r.path.iri, r.value)) if changed(r) else r for r in results]
+
+
+def _fill(template: ox.Literal, bindings: dict[str, Term], arguments: dict[str, Term]) -> ox.Literal:
     def replace(match: re.Match[str]) -> str:
-        term = bindings.get(match.group(1))
-        return _ox_text(term) if term is not None else match.group(0)
+        name = match.group(1)
+        term = bindings.get(name)
+        if term is None:
+            term = next((v for k, v in arguments.items() if re.split(r"[#/]", k)[-1] == name), None)
+        return _term_text(term) if term is not None else match.group(0)
 
-    return re.sub(r"\{[?$](\w+)\}", replace, template.replace("{$this}", "{?this}"))
-
-
-def _ox_text(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
-    return short_name(term.value) if isinstance(term, ox.NamedNode) else term.value
-
-
-def _path_text(graph: Graph, path: Node | None) -> str | None:
-    if path is None:
-        return None
-    if isinstance(path, URIRef):
-        return str(path)
-    inverse = graph.value(path, SH.inversePath)
-    if inverse is not None:
-        return f"^{inverse}"
-    items = list(graph.items(path))
-    return " / ".join(str(i) for i in items) if items else str(path)
+    text = re.sub(r"\{[?$](\w+)\}", replace, template.value)
+    return ox.Literal(text, language=template.language) if template.language else ox.Literal(text)
 
 
-def _value_text(value: Node | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, URIRef):
-        return short_name(str(value))
-    if isinstance(value, BNode):
-        return None
-    return str(value)
+def _term_text(term: Term) -> str:
+    return short(term) if isinstance(term, ox.NamedNode) else term.value if isinstance(term, ox.Literal) else str(term)
+
+
+def _labelled(result: Result, labels: _Labels) -> Result:
+    label = labels.get(result.focus)
+    if label is None:
+        return result
+    return replace(result, focus_label=label)
 
 
 def _source_file_results(store: ox.Store, source_file: Path | None) -> Iterable[Result]:
@@ -248,14 +281,14 @@ def _source_file_results(store: ox.Store, source_file: Path | None) -> Iterable[
     source = ox.NamedNode(SOURCE_IRI)
     text = source_file.read_text(encoding="utf-8")
 
-    def fail(message: str, value: str | None = None) -> Result:
+    def fail(message: str, value: Term | None = None) -> Result:
         return Result(
-            shape=SOURCE_FILE_CHECK,
-            focus=SOURCE_IRI,
-            message=message,
-            value=value,
+            focus=source,
+            source_shape=SOURCE_FILE_CHECK,
             component=SOURCE_FILE_CHECK,
-            focus_label="the source article",
+            shape=SOURCE_FILE_CHECK,
+            messages=(ox.Literal(message, language="en"),),
+            value=value,
         )
 
     in_graph = [q.object.value for q in store.quads_for_pattern(source, ox.NamedNode(_SCHEMA_TEXT), None)]
@@ -263,50 +296,59 @@ def _source_file_results(store: ox.Store, source_file: Path | None) -> Iterable[
         yield fail(f"The text of the source in the graph (schema:text) differs from {source_file}.")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     recorded = [
-        q.object.value
+        q.object
         for checksum in store.quads_for_pattern(source, ox.NamedNode(_SPDX + "checksum"), None)
         for q in store.quads_for_pattern(checksum.object, ox.NamedNode(_SPDX + "checksumValue"), None)
     ]
-    if recorded != [digest]:
+    if [r.value for r in recorded] != [digest]:
         yield fail(
             f"The SHA-256 recorded for the source does not match {source_file} ({digest}).",
-            value=", ".join(recorded) or None,
+            value=recorded[0] if len(recorded) == 1 else None,
         )
 
 
-def _integrity_results(store: ox.Store, queries: Iterable[SavedQuery], labels: _Labels) -> Iterable[Result]:
+def _integrity_results(store: ox.Store, queries: Iterable[SavedQuery]) -> Iterable[Result]:
     for query in queries:
+        iri = ox.NamedNode(query.iri)
         solutions = store.query(query.text)
         names = {variable.value for variable in solutions.variables}
         for solution in solutions:
             focus = solution["focus"]
             message = solution["message"] if "message" in names else None
+            text = message.value if message is not None else query.summary
             yield Result(
-                shape=query.iri,
-                focus=focus.value if focus is not None else "",
-                focus_label=labels.get(focus.value) if focus is not None else None,
-                message=message.value if message is not None else query.summary,
-                component=query.iri,
+                focus=focus if focus is not None else ox.Literal(""),
+                source_shape=iri,
+                component=iri,
+                shape=iri,
+                messages=(ox.Literal(text, language="en"),),
             )
 
 
 class _Labels:
     """English labels of focus nodes, looked up once each."""
 
+    _PREDICATES = (
+        ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+        ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+    )
+
     def __init__(self, store: ox.Store) -> None:
         self._store = store
-        self._cache: dict[str, str | None] = {}
+        self._cache: dict[Term, str | None] = {}
 
-    def get(self, iri: str) -> str | None:
-        if iri not in self._cache:
-            self._cache[iri] = self._lookup(iri)
-        return self._cache[iri]
+    def get(self, node: Term) -> str | None:
+        if node not in self._cache:
+            self._cache[node] = self._lookup(node)
+        return self._cache[node]
 
-    def _lookup(self, iri: str) -> str | None:
-        if not iri.startswith(("http://", "https://")):
+    def _lookup(self, node: Term) -> str | None:
+        if not isinstance(node, ox.NamedNode):
             return None
-        node = ox.NamedNode(iri)
-        for predicate in (RDFS.label, SKOS.prefLabel):
-            for quad in self._store.quads_for_pattern(node, ox.NamedNode(str(predicate)), None):
+        for predicate in self._PREDICATES:
+            for quad in self._store.quads_for_pattern(node, predicate, None, ox.DefaultGraph()):
                 return quad.object.value
         return None
+
+
+__all__ = ["SOURCE_FILE_CHECK", "Shapes", "run_compiled", "validate", "validate_files", "validate_project"]

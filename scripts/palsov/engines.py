@@ -1,0 +1,96 @@
+"""Other SHACL engines behind one interface: the data's and the shapes' triples in, our Results out.
+
+pySHACL is the reference (`palsov validate --engine pyshacl`); pyshacl-turbo and pyrudof, two
+engines written in Rust, are test dependencies, run by the tests that prove our shapes portable.
+Each engine's own validation report is read back as RDF, so that every engine's results are
+compared term for term.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pyoxigraph as ox
+
+from .errors import ShapesError
+from .report import Result
+from .shacl_graph import RDF_TYPE, Graph, Term, read_path, sh
+
+Owner = Callable[[Term], Term]
+
+
+def results_of_report(triples: Iterable[ox.Triple], owner: Owner) -> list[Result]:
+    """The results of a sh:ValidationReport (only the report's own, not nested sh:detail ones)."""
+    graph = Graph(triples)
+    results = []
+    for report in graph.subjects(RDF_TYPE, sh("ValidationReport")):
+        for node in graph.objects(report, sh("result")):
+            path = graph.value(node, sh("resultPath"))
+            shape = graph.value(node, sh("sourceShape"))
+            results.append(
+                Result(
+                    focus=graph.value(node, sh("focusNode")),
+                    source_shape=shape,
+                    component=graph.value(node, sh("sourceConstraintComponent")),
+                    shape=owner(shape),
+                    severity=graph.value(node, sh("resultSeverity")),
+                    path=read_path(graph, path) if path is not None else None,
+                    value=graph.value(node, sh("value")),
+                    messages=tuple(m for m in graph.objects(node, sh("resultMessage")) if isinstance(m, ox.Literal)),
+                    source_constraint=graph.value(node, sh("sourceConstraint")),
+                )
+            )
+    return results
+
+
+def _ntriples(triples: Iterable[ox.Triple]) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def _rdflib_report(module, data: list[ox.Triple], shapes: list[ox.Triple], owner: Owner) -> list[Result]:
+    from .parse import to_rdflib
+
+    try:
+        _, report, _ = module.validate(
+            to_rdflib(data), shacl_graph=to_rdflib(shapes), inference="none", allow_infos=True, allow_warnings=True
+        )
+    except Exception as error:  # each engine has its own errors for a shapes graph it refuses
+        raise ShapesError(f"{module.__name__} refuses the shapes graph: {error}") from None
+    return results_of_report(
+        ox.parse(report.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES), owner
+    )
+
+
+def pyshacl_results(data: list[ox.Triple], shapes: list[ox.Triple], owner: Owner) -> list[Result]:
+    import pyshacl  # imported here: slow to import, and only this engine needs it
+
+    return _rdflib_report(pyshacl, data, shapes, owner)
+
+
+def pyshacl_turbo_results(data: list[ox.Triple], shapes: list[ox.Triple], owner: Owner) -> list[Result]:
+    import pyshacl_turbo
+
+    return _rdflib_report(pyshacl_turbo, data, shapes, owner)
+
+
+def pyrudof_results(data: list[ox.Triple], shapes: list[ox.Triple], owner: Owner) -> list[Result]:
+    import pyrudof
+
+    rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+    try:
+        rudof.read_data(_ntriples(data).decode("utf-8"), format=pyrudof.RDFFormat.NTriples)
+        rudof.read_shacl(_ntriples(shapes).decode("utf-8"), format=pyrudof.ShaclFormat.NTriples)
+        rudof.validate_shacl()
+        report = rudof.serialize_shacl_validation_results(format=pyrudof.ResultShaclValidationFormat.NTriples)
+    except Exception as error:
+        raise ShapesError(f"pyrudof refuses the shapes graph: {error}") from None
+    return results_of_report(ox.parse(report.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES), owner)
+
+
+ENGINES: dict[str, Callable[[list[ox.Triple], list[ox.Triple], Owner], list[Result]]] = {
+    "pyshacl": pyshacl_results,
+    "pyshacl-turbo": pyshacl_turbo_results,
+    "pyrudof": pyrudof_results,
+}
+#: The engines `palsov validate --engine` can name: ours (SHACL compiled to SPARQL), then these.
+ENGINE_NAMES = ("sparql", *ENGINES)

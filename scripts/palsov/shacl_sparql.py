@@ -1,0 +1,141 @@
+"""The text of SHACL-SPARQL queries: the restrictions SHACL puts on them (§5.3.1), and pre-binding.
+
+A query is read token by token (strings, IRIs and comments kept whole), so that a keyword or a
+variable inside a string literal is never taken for one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .errors import ShapesError
+
+_TOKEN = re.compile(
+    r"""
+    (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<comment>\#[^\n]*)
+    | (?P<variable>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+    | (?P<word>[A-Za-z_][A-Za-z0-9_\-.]*(?::[A-Za-z0-9_\-.%]*)?|:[A-Za-z0-9_\-.%]*)
+    | (?P<space>\s+)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+
+    @property
+    def keyword(self) -> str:
+        return self.text.upper() if self.kind == "word" else ""
+
+    @property
+    def name(self) -> str:
+        """A variable's name without its ? or $."""
+        return self.text[1:] if self.kind == "variable" else ""
+
+
+def tokens(query: str) -> list[Token]:
+    return [Token(m.lastgroup or "other", m.group()) for m in _TOKEN.finditer(query)]
+
+
+def check_restrictions(query: str, prebound: set[str], where: str) -> None:
+    """Refuse a query SHACL forbids (§5.3.1): MINUS, SERVICE, VALUES, a pre-bound variable bound
+    again with AS, or a subquery that does not return every pre-bound variable it could see."""
+    code = [t for t in tokens(query) if t.kind not in ("space", "comment")]
+    for index, token in enumerate(code):
+        if token.keyword in ("MINUS", "SERVICE", "VALUES"):
+            raise ShapesError(f"{where}: its SPARQL query uses {token.keyword}, which SHACL forbids (SHACL §5.3.1)")
+        if token.keyword == "AS" and index + 1 < len(code) and code[index + 1].name in prebound:
+            raise ShapesError(
+                f"{where}: its SPARQL query binds the pre-bound variable {code[index + 1].text} again "
+                "(AS), which SHACL forbids (SHACL §5.3.1)"
+            )
+    selects = [i for i, t in enumerate(code) if t.keyword == "SELECT"]
+    for start in selects[1:]:
+        projected = set()
+        for token in code[start + 1 :]:
+            if token.keyword == "WHERE" or token.text == "{":
+                break
+            if token.text == "*":
+                projected = None
+                break
+            projected.add(token.name)
+        used = {t.name for t in code if t.kind == "variable"} & prebound - {"shapesGraph", "currentShape"}
+        if projected is not None and used - projected:
+            missing = ", ".join(sorted("$" + name for name in used - projected))
+            raise ShapesError(f"{where}: a subquery does not return {missing}, which SHACL requires (SHACL §5.3.1)")
+
+
+def substitute(query: str, replace: Callable[[str], str | None]) -> str:
+    """The query with each variable `replace` answers for replaced by what it answers."""
+    out = []
+    for token in tokens(query):
+        replacement = replace(token.name) if token.kind == "variable" else None
+        out.append(token.text if replacement is None else replacement)
+    return "".join(out)
+
+
+def uses_variable(query: str, name: str) -> bool:
+    return any(t.kind == "variable" and t.name == name for t in tokens(query))
+
+
+def projects(query: str, name: str) -> bool:
+    """Whether the query's outer SELECT returns the variable (or is SELECT *)."""
+    code = [t for t in tokens(query) if t.kind not in ("space", "comment")]
+    seen_select = False
+    for token in code:
+        if token.keyword == "SELECT":
+            seen_select = True
+            continue
+        if not seen_select:
+            continue
+        if token.keyword == "WHERE" or token.text == "{":
+            return False
+        if token.text == "*" or token.name == name:
+            return True
+    return False
+
+
+def with_projection(query: str, name: str) -> str:
+    """The query with ?name added to its outer SELECT's projection, unless it is there already."""
+    if projects(query, name):
+        return query
+    match = re.search(r"\bSELECT(\s+(DISTINCT|REDUCED))?", query, re.IGNORECASE)
+    if match is None:
+        return query
+    return f"{query[: match.end()]} ?{name}{query[match.end() :]}"
+
+
+def group_of(ask: str) -> str:
+    """The graph pattern of an ASK query, braces included."""
+    code = tokens(ask)
+    for index, token in enumerate(code):
+        if token.keyword == "ASK":
+            rest = "".join(t.text for t in code[index + 1 :]).strip()
+            return rest[len("WHERE") :].strip() if rest.upper().startswith("WHERE") else rest
+    raise ShapesError(f"not an ASK query: {ask.strip()[:60]}")
+
+
+def prologue(query: str) -> tuple[str, str]:
+    """(the PREFIX and BASE declarations at the head of a query, the rest)."""
+    code = tokens(query)
+    index = 0
+    while index < len(code):
+        token = code[index]
+        if token.kind in ("space", "comment"):
+            index += 1
+        elif token.keyword == "PREFIX" or token.keyword == "BASE":
+            index += 1
+            while index < len(code) and code[index].kind != "iri":
+                index += 1
+            index += 1
+        else:
+            break
+    return "".join(t.text for t in code[:index]), "".join(t.text for t in code[index:])
