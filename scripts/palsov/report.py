@@ -53,7 +53,8 @@ class Report:
     results: list[Result]
 
     def __post_init__(self) -> None:
-        self.results = sorted(set(self.results), key=_order)
+        # Not a set: two identical results are two (a node reached through two focus nodes, §4.7.2).
+        self.results = sorted(self.results, key=_order)
 
     def count(self, severity: Term) -> int:
         return sum(1 for r in self.results if r.severity == severity)

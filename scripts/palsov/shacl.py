@@ -95,7 +95,8 @@ def sparql_term(term: Term, where: str = "") -> str:
 
 
 def _boolean(term: Term | None) -> bool:
-    return isinstance(term, ox.Literal) and term.value in ("true", "1")
+    # Only "true" itself: SHACL names no other form ("1"^^xsd:boolean leaves sh:uniqueLang off).
+    return term == _TRUE
 
 
 # ------------------------------------------------------------------------------------ shapes
@@ -198,7 +199,7 @@ class Component:
             return f"SELECT ?this (?this AS ?value) WHERE {{ {focus} FILTER ({self.fails(c, '?this', compiler)}) }}"
         value = "?value"
         return (
-            f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {shape.values('?this', value)} "
+            f"SELECT DISTINCT ?this{compiler.via} ?value WHERE {{ {focus} {shape.values('?this', value)} "
             f"FILTER ({self.fails(c, value, compiler)}) }}"
         )
 
@@ -301,8 +302,8 @@ class _CountComponent(Component):
         matched = f"OPTIONAL {{ {pattern} }}" if self.minimum else pattern
         test = f"?count < {n}" if self.minimum else f"?count > {n}"
         return (
-            f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT {value}) AS ?count) "
-            f"WHERE {{ {focus} {matched} }} GROUP BY ?this }} FILTER ({test}) }}"
+            f"SELECT ?this WHERE {{ {{ SELECT ?this{compiler.via} (COUNT(DISTINCT {value}) AS ?count) "
+            f"WHERE {{ {focus} {matched} }} GROUP BY ?this{compiler.via} }} FILTER ({test}) }}"
         )
 
     def violated(self, c, focus, compiler):
@@ -422,7 +423,7 @@ class UniqueLangComponent(Component):
         if not _boolean(c.key):
             return ""
         pair = self._pair(c, "?this", compiler)
-        return f"SELECT DISTINCT ?this ?lang WHERE {{ {focus} {pair} BIND (LCASE(LANG(?a_)) AS ?lang) }}"
+        return f"SELECT DISTINCT ?this{compiler.via} ?lang WHERE {{ {focus} {pair} BIND (LCASE(LANG(?a_)) AS ?lang) }}"
 
     def _pair(self, c: Constraint, focus: str, compiler: Compiler) -> str:
         a, b = "?a_" if focus == "?this" else compiler.var(), compiler.var()
@@ -454,12 +455,12 @@ class EqualsComponent(_PairComponent):
         if c.shape.path:
             mine = c.shape.path.sparql()
             return (
-                f"SELECT DISTINCT ?this ?value WHERE {{ "
+                f"SELECT DISTINCT ?this{compiler.via} ?value WHERE {{ "
                 f"{{ {focus} ?this {mine} ?value FILTER NOT EXISTS {{ ?this {other} ?value }} }} "
                 f"UNION {{ {focus} ?this {other} ?value FILTER NOT EXISTS {{ ?this {mine} ?value }} }} }}"
             )
         return (
-            f"SELECT DISTINCT ?this ?value WHERE {{ "
+            f"SELECT DISTINCT ?this{compiler.via} ?value WHERE {{ "
             f"{{ {focus} FILTER NOT EXISTS {{ ?this {other} ?this }} BIND (?this AS ?value) }} "
             f"UNION {{ {focus} ?this {other} ?value FILTER (!sameTerm(?value, ?this)) }} }}"
         )
@@ -485,7 +486,7 @@ class DisjointComponent(_PairComponent):
         other = f"<{c.key.value}>"
         if c.shape.path:
             path = c.shape.path.sparql()
-            return f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value . ?this {other} ?value }}"
+            return f"SELECT DISTINCT ?this{compiler.via} ?value WHERE {{ {focus} ?this {path} ?value . ?this {other} ?value }}"
         return f"SELECT ?this (?this AS ?value) WHERE {{ {focus} ?this {other} ?this }}"
 
     def violated(self, c, focus, compiler):
@@ -507,7 +508,10 @@ class _OrderComponent(_PairComponent):
         )
 
     def query(self, c, focus, compiler):
-        return f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {self._pattern(c, '?this', '?value', compiler.var())} }}"
+        # One result for each pair of values that fails the comparison (§4.5.3).
+        other = compiler.var()
+        pattern = self._pattern(c, "?this", "?value", other)
+        return f"SELECT DISTINCT ?this{compiler.via} ?value {other} WHERE {{ {focus} {pattern} }}"
 
     def violated(self, c, focus, compiler):
         return f"EXISTS {{ {self._pattern(c, focus, compiler.var(), compiler.var())} }}"
@@ -640,7 +644,7 @@ class ClosedComponent(Component):
         if not _boolean(c.key):
             return ""
         pattern = self._pattern(c, "?this", "?value", "?path", compiler)
-        return f"SELECT DISTINCT ?this ?path ?value WHERE {{ {focus} {pattern} }}"
+        return f"SELECT DISTINCT ?this{compiler.via} ?path ?value WHERE {{ {focus} {pattern} }}"
 
     def violated(self, c, focus, compiler):
         if not _boolean(c.key):
@@ -655,8 +659,8 @@ class HasValueComponent(Component):
         return f"!sameTerm({var}, {sparql_term(c.key, c.where())})"
 
     def query(self, c, focus, compiler):
-        if c.shape.path is None:
-            return super().query(c, focus, compiler)
+        if c.shape.path is None:  # the result has no sh:value (§4.8.2)
+            return f"SELECT ?this WHERE {{ {focus} FILTER ({self.fails(c, '?this', compiler)}) }}"
         has = c.shape.values("?this", sparql_term(c.key, c.where()))
         return f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {has} }} }}"
 
@@ -760,17 +764,17 @@ class SparqlBasedComponent(Component):
         sparql = compiler.sparql_query(node, c, select=None, extra=set(self.variables.values()) | {"value"})
         if not sparql.ask:
             return compiler.lateral(c, focus, sparql, self.bindings(c))
-        bindings = self.bindings(c)
-        value = "?value"
-        group = compiler.prebound(group_of(sparql.text), c, {**bindings, "value": value})
+        group = compiler.with_path(group_of(sparql.text), c)
+        binds, _ = compiler.prebinding(group, c, self.bindings(c))
         if c.shape.path:
-            values = c.shape.values("?this", value)
+            values = c.shape.values("?this", "?value")
             return (
-                f"{sparql.prefixes}SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} FILTER NOT EXISTS {group} }}"
+                f"{sparql.prefixes}SELECT DISTINCT ?this{compiler.via} ?value "
+                f"WHERE {{ {focus} {values}{binds} FILTER NOT EXISTS {group} }}"
             )
         return (
-            f"{sparql.prefixes}SELECT ?this (?this AS ?value) "
-            f"WHERE {{ {focus} BIND (?this AS ?value) FILTER NOT EXISTS {group} }}"
+            f"{sparql.prefixes}SELECT ?this ?value "
+            f"WHERE {{ {focus} BIND (?this AS ?value){binds} FILTER NOT EXISTS {group} }}"
         )
 
     def violated(self, c, focus, compiler):
@@ -843,6 +847,7 @@ class Compiler:
         self._conforming: list[Shape] = []
         self.components = self._components()
         self.uses_shapes_graph = False
+        self.via = ""  # the focus pattern's route variables, for the query being compiled
 
     def var(self) -> str:
         self._counter += 1
@@ -998,29 +1003,34 @@ class Compiler:
 
     # ------------------------------------------------------------------ SPARQL text
 
-    def focus(self, shape: Shape, var: str, _path: tuple[Shape, ...] = ()) -> str | None:
-        """A group binding `var` once to each focus node of the shape, or None if it has none."""
+    def focus(self, shape: Shape, var: str, _path: tuple[Shape, ...] = ()) -> tuple[str, list[str]] | None:
+        """A group binding `var` to each focus node of the shape, or None if it has none; and the
+        variables that tell apart the ways a node is reached (through two parents' focus nodes, a
+        node is validated twice, and has two results: §4.7.2)."""
         if shape in _path:
             raise UnsupportedError(
                 f"shape {shape.name}: it is its own property shape, through sh:property (SHACL §3.4.3)"
             )
-        branches = [target(var) for target in shape.targets]
+        branches: list[str] = []
+        via: list[str] = []
+        if shape.targets:
+            union = " UNION ".join(f"{{ {target(var)} }}" for target in shape.targets)
+            branches.append(f"SELECT DISTINCT {var} WHERE {{ {union} }}")
         for parent in shape.parents:
             if parent.deactivated:
                 continue
-            if parent.path is None:
-                inner = self.focus(parent, var, (*_path, shape))
-                if inner is not None:
-                    branches.append(inner)
-            else:
-                node = self.var()
-                inner = self.focus(parent, node, (*_path, shape))
-                if inner is not None:
-                    branches.append(f"{inner} {parent.values(node, var)}")
+            node = var if parent.path is None else self.var()
+            inner = self.focus(parent, node, (*_path, shape))
+            if inner is None:
+                continue
+            pattern, routes = inner
+            keys = [*routes, node] if parent.path is not None else routes
+            step = parent.values(node, var) if parent.path is not None else ""
+            branches.append(f"SELECT DISTINCT {var} {' '.join(keys)} WHERE {{ {pattern} {step} }}")
+            via += keys
         if not branches:
             return None
-        union = " UNION ".join(f"{{ {b} }}" for b in branches)
-        return f"{{ SELECT DISTINCT {var} WHERE {{ {union} }} }}"
+        return " UNION ".join(f"{{ {b} }}" for b in branches), via
 
     def conforms(self, shape: Shape, var: str) -> str:
         """An expression true when the node in `var` conforms to the shape."""
@@ -1049,12 +1059,19 @@ class Compiler:
         text = (texts or asks)[0].value
         prebound = {"this", "shapesGraph", "currentShape", *extra}
         check_restrictions(text, prebound, where)
-        prefixes = "".join(
-            f"PREFIX {g.value(d, sh('prefix')).value}: <{g.value(d, sh('namespace')).value}>\n"
-            for holder in g.objects(node, sh("prefixes"))
+        holders, todo = [], list(g.objects(node, sh("prefixes")))
+        while todo:  # the declarations of the sh:prefixes nodes and of what they owl:import (§5.2.1)
+            holder = todo.pop()
+            if holder not in holders:
+                holders.append(holder)
+                todo += g.objects(holder, ox.NamedNode(OWL + "imports"))
+        declared = {
+            g.value(d, sh("prefix")).value: g.value(d, sh("namespace")).value
+            for holder in holders
             for d in g.objects(holder, sh("declare"))
             if g.value(d, sh("prefix")) is not None and g.value(d, sh("namespace")) is not None
-        )
+        }
+        prefixes = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in sorted(declared.items()))
         messages = tuple(
             m
             for source in (node, getattr(c.component, "node", None))
@@ -1066,28 +1083,28 @@ class Compiler:
             self.uses_shapes_graph = True
         return SparqlQuery(node, text, prefixes, messages, ask=bool(asks))
 
-    def prebound(self, text: str, c: Constraint, bindings: dict[str, str]) -> str:
-        """The query with $this, $currentShape, $shapesGraph, $PATH and the parameters pre-bound."""
-        shape = c.shape
+    def with_path(self, text: str, c: Constraint) -> str:
+        """The query with $PATH replaced by the property shape's path (SHACL §6.3)."""
+        path = c.shape.path
+        return substitute(text, lambda name: path.sparql() if name == "PATH" and path is not None else None)
 
-        def replace(name: str) -> str | None:
-            if name == "this":
-                return "?this"
-            if name == "PATH" and shape.path is not None:
-                return shape.path.sparql()
-            if name == "currentShape":
-                return sparql_term(shape.node, c.where())
-            if name == "shapesGraph":
-                return str(SHAPES_GRAPH)
-            return bindings.get(name)
-
-        return substitute(text, replace)
+    def prebinding(self, text: str, c: Constraint, bindings: dict[str, str]) -> tuple[str, list[str]]:
+        """BINDs giving the pre-bound variables the query uses their values ($currentShape,
+        $shapesGraph, the parameters; $this is the focus), and their names (SHACL §5.2.1)."""
+        values = {**bindings, "currentShape": None, "shapesGraph": str(SHAPES_GRAPH)}
+        used = [name for name in values if uses_variable(text, name)]
+        if "currentShape" in used:
+            values["currentShape"] = sparql_term(c.shape.node, f"{c.where()}: $currentShape")
+        return "".join(f" BIND ({values[name]} AS ?{name})" for name in used), used
 
     def lateral(self, c: Constraint, focus: str, sparql: SparqlQuery, bindings: dict[str, str]) -> str:
-        """A SELECT evaluated once per focus node with $this pre-bound (LATERAL, SEP-0006)."""
-        head, body = prologue(sparql.text)
-        inner = with_projection(self.prebound(body, c, bindings), "this")
-        return f"{sparql.prefixes}{head}SELECT * WHERE {{ {focus} LATERAL {{ {inner} }} }}"
+        """The SELECT evaluated once per focus node, with $this and the other pre-bound variables
+        injected (LATERAL, SEP-0006: pre-binding as SHACL defines it, whatever the query's shape)."""
+        head, body = prologue(self.with_path(sparql.text, c))
+        binds, names = self.prebinding(body, c, bindings)
+        for name in ("this", *names):
+            body = with_projection(body, name)
+        return f"{sparql.prefixes}{head}SELECT * WHERE {{ {focus}{binds} LATERAL {{ {body} }} }}"
 
     # ------------------------------------------------------------------ the whole graph
 
@@ -1123,10 +1140,12 @@ class Compiler:
                 continue
             for constraint in shape.constraints:
                 self._counter = 0  # each query numbers its variables from 1: the same text every run
-                focus = self.focus(shape, "?this")
-                if focus is None:
+                found = self.focus(shape, "?this")
+                if found is None:
                     break
-                query = constraint.component.query(constraint, focus, self)
+                pattern, via = found
+                self.via = "".join(f" {v}" for v in via)
+                query = constraint.component.query(constraint, f"{{ {pattern} }}", self)
                 if query:
                     messages = constraint.component.messages(constraint, self) or shape.messages
                     compiled.append(CompiledConstraint(constraint, query, messages))

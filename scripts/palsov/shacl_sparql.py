@@ -58,19 +58,48 @@ def check_restrictions(query: str, prebound: set[str], where: str) -> None:
                 "(AS), which SHACL forbids (SHACL §5.3.1)"
             )
     selects = [i for i, t in enumerate(code) if t.keyword == "SELECT"]
+    used = {t.name for t in code if t.kind == "variable"} & prebound - {"shapesGraph", "currentShape"}
     for start in selects[1:]:
-        projected = set()
-        for token in code[start + 1 :]:
-            if token.keyword == "WHERE" or token.text == "{":
+        missing = used - _returned(code, start)
+        if missing:
+            names = ", ".join(sorted("$" + name for name in missing))
+            raise ShapesError(f"{where}: a subquery does not return {names}, which SHACL requires (SHACL §5.3.1)")
+
+
+def _returned(code: list[Token], start: int) -> set[str]:
+    """The variables the subquery starting at code[start] returns: those it names, or for SELECT *
+    those its body binds (a variable only in a FILTER is not in scope)."""
+    projected: set[str] = set()
+    index = start + 1
+    while index < len(code) and code[index].keyword != "WHERE" and code[index].text != "{":
+        if code[index].text == "*":
+            return _bound_in_body(code, index + 1)
+        projected.add(code[index].name)
+        index += 1
+    return projected
+
+
+def _bound_in_body(code: list[Token], index: int) -> set[str]:
+    while index < len(code) and code[index].text != "{":
+        index += 1
+    depth, bound, in_filter, parens = 0, set(), False, 0
+    for token in code[index:]:
+        if token.text == "{":
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+            if depth == 0:
                 break
-            if token.text == "*":
-                projected = None
-                break
-            projected.add(token.name)
-        used = {t.name for t in code if t.kind == "variable"} & prebound - {"shapesGraph", "currentShape"}
-        if projected is not None and used - projected:
-            missing = ", ".join(sorted("$" + name for name in used - projected))
-            raise ShapesError(f"{where}: a subquery does not return {missing}, which SHACL requires (SHACL §5.3.1)")
+        elif token.keyword == "FILTER":
+            in_filter, parens = True, 0
+        elif in_filter and token.text == "(":
+            parens += 1
+        elif in_filter and token.text == ")":
+            parens -= 1
+            in_filter = parens > 0
+        elif token.kind == "variable" and not in_filter:
+            bound.add(token.name)
+    return bound
 
 
 def substitute(query: str, replace: Callable[[str], str | None]) -> str:

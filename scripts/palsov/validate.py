@@ -30,7 +30,7 @@ from .project import Project
 from .queries import SavedQuery, saved_queries
 from .report import Report, Result
 from .shacl import SHAPES_GRAPH, CompiledConstraint, Compiler, Shape
-from .shacl_graph import XSD, Graph, PredicatePath, Term, short
+from .shacl_graph import XSD, Graph, PredicatePath, Term, path_triples, read_path, sh, short
 
 SOURCE_FILE_CHECK = ox.NamedNode(str(SHAPES) + "SourceFileCheck")
 SOURCE_IRI = "https://w3id.org/palsov/id/source/article"
@@ -87,7 +87,7 @@ class Shapes:
     def check_well_formed(self) -> None:
         """Validate the shapes graph against SHACL-for-SHACL: a result is a broken shape (exit 2)."""
         store = ox.Store()
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.triples)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self._with_paths_as_read())
         results = list(run_compiled(store, shacl_for_shacl().compiled))
         if results:
             first = results[0]
@@ -98,6 +98,38 @@ class Shapes:
                 f"{self._file(first.focus)}shape {short(first.focus)} is not well-formed SHACL: {path}{where} "
                 f"breaks {short(first.shape)} (SHACL-for-SHACL, SHACL Appendix C){more}"
             )
+
+    def _with_paths_as_read(self) -> list[ox.Triple]:
+        """The triples, each blank-node path written again as it is read (SHACL §2.3.1): a list
+        that also carries sh:inversePath is the sequence path, as the W3C suite (path-strange-002)
+        and every engine read it, and SHACL-for-SHACL then judges the rest of the shape."""
+        path_nodes: set[Term] = set()
+        written: list[ox.Triple] = []
+        blanks = (ox.BlankNode() for _ in iter(int, 1))
+        for t in self.graph.with_predicate(sh("path")):
+            if isinstance(t.object, ox.BlankNode):
+                try:
+                    head, described = path_triples(read_path(self.graph, t.object), blanks)
+                except ShapesError as error:
+                    raise ShapesError(f"{self._file(t.subject)}shape {short(t.subject)}: {error}") from None
+                path_nodes |= self._reachable(t.object)
+                written += [ox.Triple(t.subject, t.predicate, head), *described]
+        kept = [
+            t
+            for t in self.triples
+            if t.subject not in path_nodes and not (t.predicate == sh("path") and t.object in path_nodes)
+        ]
+        return kept + written
+
+    def _reachable(self, node: Term) -> set[Term]:
+        seen, todo = set(), [node]
+        while todo:
+            current = todo.pop()
+            if current in seen or not isinstance(current, ox.BlankNode):
+                continue
+            seen.add(current)
+            todo += [o for p in self.graph.predicates(current) for o in self.graph.objects(current, p)]
+        return seen
 
     def _file(self, node: Term) -> str:
         path = self.files.get(node)
@@ -143,7 +175,7 @@ def validate(
         compiled = shapes.compiled
         if shapes.compiler.uses_shapes_graph:
             kg.store.extend(ox.Quad(t.subject, t.predicate, t.object, SHAPES_GRAPH) for t in shapes.triples)
-        shacl = _with_data_values(list(run_compiled(kg.store, compiled)), kg)
+        shacl = _with_data_values(list(run_compiled(kg.store, compiled)), kg, shapes)
     results = [
         *shacl,
         *_source_file_results(kg.store, source_file),
@@ -216,17 +248,39 @@ def run_compiled(store: ox.Store, compiled: Iterable[CompiledConstraint]) -> Ite
 
 class _StoredForms:
     """The data's own form of the literals the store keeps by value ("2.0"^^xsd:decimal is stored
-    as "2"), so that a result's sh:value is the term of the data graph, as SHACL reports it."""
+    as "2"), so that a result's focus node and sh:value are the terms of the data graph, as SHACL
+    reports them: looked up among the objects of the focus node's predicate, and the shapes'
+    literal sh:targetNode values."""
 
-    def __init__(self, kg: KnowledgeGraph) -> None:
+    def __init__(self, kg: KnowledgeGraph, shapes: Shapes) -> None:
         self._objects: dict[tuple[Term, Term], list[ox.Literal]] = {}
         for t in kg.all_triples():
-            if isinstance(t.object, ox.Literal) and t.object.datatype.value.startswith(XSD):
+            if _by_value(t.object):
                 self._objects.setdefault((t.subject, t.predicate), []).append(t.object)
+        targets = [t.object for t in shapes.graph.with_predicate(sh("targetNode")) if _by_value(t.object)]
+        self._targets = {_stored_form(t): t for t in targets}
 
-    def original(self, subject: Term, predicate: ox.NamedNode, stored: ox.Literal) -> ox.Literal:
-        candidates = [o for o in self._objects.get((subject, predicate), []) if _stored_form(o) == stored]
-        return candidates[0] if len(candidates) == 1 else stored
+    def focus(self, stored: Term) -> Term:
+        return self._targets.get(stored, stored)
+
+    def value(self, result: Result) -> Term | None:
+        if result.value == result.focus:
+            return self.focus(result.value)
+        if not (_by_value(result.value) and isinstance(result.path, PredicatePath)):
+            return result.value
+        candidates = [
+            o for o in self._objects.get((result.focus, result.path.iri), []) if _stored_form(o) == result.value
+        ]
+        return candidates[0] if len(candidates) == 1 else result.value
+
+
+def _by_value(term: Term | None) -> bool:
+    """A literal the store may keep in another form than it was written in."""
+    return (
+        isinstance(term, ox.Literal)
+        and term.datatype.value.startswith(XSD)
+        and term.datatype.value not in (XSD + "string", XSD + "anyURI")
+    )
 
 
 def _stored_form(literal: ox.Literal) -> Term:
@@ -235,20 +289,11 @@ def _stored_form(literal: ox.Literal) -> Term:
     return next(iter(store)).object
 
 
-def _with_data_values(results: list[Result], kg: KnowledgeGraph) -> list[Result]:
-    def changed(r: Result) -> bool:
-        value = r.value
-        return (
-            isinstance(value, ox.Literal)
-            and isinstance(r.path, PredicatePath)
-            and value.datatype.value.startswith(XSD)
-            and value.datatype.value != XSD + "string"
-        )
-
-    if not any(changed(r) for r in results):
+def _with_data_values(results: list[Result], kg: KnowledgeGraph, shapes: Shapes) -> list[Result]:
+    if not any(_by_value(r.value) or _by_value(r.focus) for r in results):
         return results
-    forms = _StoredForms(kg)
-    return [replace(r, value=forms.original(r.focus, r.path.iri, r.value)) if changed(r) else r for r in results]
+    forms = _StoredForms(kg, shapes)
+    return [replace(r, focus=forms.focus(r.focus), value=forms.value(r)) for r in results]
 
 
 def _fill(template: ox.Literal, bindings: dict[str, Term], arguments: dict[str, Term]) -> ox.Literal:
