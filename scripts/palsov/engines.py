@@ -51,11 +51,13 @@ def _rdflib_report(module, data: list[ox.Triple], shapes: list[ox.Triple], owner
     from .parse import to_rdflib
 
     try:
-        _, report, _ = module.validate(
+        _, report, text = module.validate(
             to_rdflib(data), shacl_graph=to_rdflib(shapes), inference="none", allow_infos=True, allow_warnings=True
         )
     except Exception as error:  # each engine has its own errors for a shapes graph it refuses
         raise ShapesError(f"{module.__name__} refuses the shapes graph: {error}") from None
+    if not hasattr(report, "serialize"):  # a ValidationFailure, returned rather than raised
+        raise ShapesError(f"{module.__name__} refuses the shapes graph: {text}")
     return results_of_report(
         ox.parse(report.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES), owner
     )

@@ -486,7 +486,8 @@ class DisjointComponent(_PairComponent):
         other = f"<{c.key.value}>"
         if c.shape.path:
             path = c.shape.path.sparql()
-            return f"SELECT DISTINCT ?this{compiler.via} ?value WHERE {{ {focus} ?this {path} ?value . ?this {other} ?value }}"
+            both = f"?this {path} ?value . ?this {other} ?value"
+            return f"SELECT DISTINCT ?this{compiler.via} ?value WHERE {{ {focus} {both} }}"
         return f"SELECT ?this (?this AS ?value) WHERE {{ {focus} ?this {other} ?this }}"
 
     def violated(self, c, focus, compiler):
