@@ -129,16 +129,15 @@ class Report:
     def triples(self) -> list[ox.Triple]:
         """The report as a standard sh:ValidationReport (SHACL §3.6), numbered blank nodes."""
         report = ox.BlankNode("report")
+        conforms = ox.Literal(str(self.conforms).lower(), datatype=ox.NamedNode(XSD + "boolean"))
+        nodes = [ox.BlankNode(f"result{number}") for number in range(1, len(self.results) + 1)]
         triples = [
             ox.Triple(report, RDF_TYPE, sh("ValidationReport")),
-            ox.Triple(
-                report, sh("conforms"), ox.Literal(str(self.conforms).lower(), datatype=ox.NamedNode(XSD + "boolean"))
-            ),
+            ox.Triple(report, sh("conforms"), conforms),
+            *(ox.Triple(report, sh("result"), node) for node in nodes),
         ]
-        for number, r in enumerate(self.results, 1):
-            node = ox.BlankNode(f"result{number}")
+        for number, (node, r) in enumerate(zip(nodes, self.results, strict=True), 1):
             triples += [
-                ox.Triple(report, sh("result"), node),
                 ox.Triple(node, RDF_TYPE, sh("ValidationResult")),
                 ox.Triple(node, sh("focusNode"), r.focus),
                 ox.Triple(node, sh("resultSeverity"), r.severity),
@@ -157,8 +156,17 @@ class Report:
         return triples
 
     def to_turtle(self) -> str:
-        prefixes = {**PREFIXES, "palsovsh": str(SHAPES)}
-        return ox.serialize(self.triples(), format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+        """The report in Turtle, with the prefixes of the namespaces it uses."""
+        triples = self.triples()
+        iris = {
+            term.value
+            for triple in triples
+            for term in (*triple, getattr(triple.object, "datatype", None))
+            if isinstance(term, ox.NamedNode)
+        }
+        known = {"sh": SH, "xsd": XSD, **PREFIXES, "palsovsh": str(SHAPES)}
+        prefixes = {prefix: ns for prefix, ns in known.items() if any(iri.startswith(ns) for iri in iris)}
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
 
 
 def _order(result: Result) -> tuple[str, ...]:

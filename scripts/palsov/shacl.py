@@ -33,6 +33,7 @@ from .shacl_graph import (
     Path,
     PredicatePath,
     Term,
+    describe,
     read_path,
     sh,
     short,
@@ -107,6 +108,7 @@ class Shape:
     """A shape of the shapes graph: a node shape, or a property shape (it has a path)."""
 
     node: Term
+    name: str  # as errors name it: a blank property shape by its path and the shape holding it
     path: Path | None
     severity: Term
     messages: tuple[ox.Literal, ...]
@@ -114,10 +116,6 @@ class Shape:
     targets: list[Callable[[str], str]] = field(default_factory=list)
     parents: list[Shape] = field(default_factory=list)  # the shapes that hold it as sh:property
     constraints: list[Constraint] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return short(self.node)
 
     @property
     def owner(self) -> Term:
@@ -172,6 +170,7 @@ class Component:
     node_shapes = True
     property_shapes = True
     many_values = True  # several values of the key parameter are several constraints
+    message = "The value violates {arg}."  # a result's message when its shape gives none
 
     @property
     def iri(self) -> ox.NamedNode:
@@ -187,6 +186,18 @@ class Component:
     def messages(self, c: Constraint, compiler: Compiler) -> tuple[ox.Literal, ...]:
         """The constraint's own sh:message templates, if it has any (SHACL-SPARQL's do)."""
         return ()
+
+    def default_message(self, c: Constraint, compiler: Compiler) -> ox.Literal:
+        key = c.key
+        if compiler.graph.is_list(key):
+            argument = "(" + " ".join(short(m) for m in compiler.graph.items(key)) + ")"
+        elif isinstance(key, ox.BlankNode):
+            argument = f"sh:{self.parameters[0]}"
+        elif isinstance(key, ox.Literal):
+            argument = key.value if key.datatype.value != XSD + "string" else f'"{key.value}"'
+        else:
+            argument = short(key)
+        return ox.Literal(self.message.format(arg=argument), language="en")
 
     # A value test: an expression true when the value node in `var` violates the constraint.
     def fails(self, c: Constraint, var: str, compiler: Compiler) -> str | None:
@@ -227,6 +238,7 @@ def _integer(c: Constraint, name: str) -> int:
 
 class ClassComponent(Component):
     name, parameters, section = "Class", ("class",), "4.1.1"
+    message = "The value is not an instance of {arg}."
 
     def check(self, c, compiler):
         if isinstance(c.key, ox.Literal):
@@ -238,6 +250,7 @@ class ClassComponent(Component):
 
 class DatatypeComponent(Component):
     name, parameters, section = "Datatype", ("datatype",), "4.1.2"
+    message = "The value is not a well-formed literal of datatype {arg}."
     many_values = True
 
     def check(self, c, compiler):
@@ -267,6 +280,7 @@ _NODE_KINDS = {
 
 class NodeKindComponent(Component):
     name, parameters, section = "NodeKind", ("nodeKind",), "4.1.3"
+    message = "The value is not of node kind {arg}."
 
     def check(self, c, compiler):
         if not (isinstance(c.key, ox.NamedNode) and c.key.value.removeprefix(SH) in _NODE_KINDS):
@@ -325,10 +339,12 @@ class _CountComponent(Component):
 
 class MinCountComponent(_CountComponent):
     name, parameters, section = "MinCount", ("minCount",), "4.2.1"
+    message = "Fewer than {arg} values."
 
 
 class MaxCountComponent(_CountComponent):
     name, parameters, section, minimum = "MaxCount", ("maxCount",), "4.2.2", False
+    message = "More than {arg} values."
 
 
 class _RangeComponent(Component):
@@ -344,18 +360,22 @@ class _RangeComponent(Component):
 
 class MinExclusiveComponent(_RangeComponent):
     name, parameters, section, operator = "MinExclusive", ("minExclusive",), "4.3.1", ">"
+    message = "The value is not greater than {arg}."
 
 
 class MinInclusiveComponent(_RangeComponent):
     name, parameters, section, operator = "MinInclusive", ("minInclusive",), "4.3.2", ">="
+    message = "The value is less than {arg}."
 
 
 class MaxExclusiveComponent(_RangeComponent):
     name, parameters, section, operator = "MaxExclusive", ("maxExclusive",), "4.3.3", "<"
+    message = "The value is not less than {arg}."
 
 
 class MaxInclusiveComponent(_RangeComponent):
     name, parameters, section, operator = "MaxInclusive", ("maxInclusive",), "4.3.4", "<="
+    message = "The value is greater than {arg}."
 
 
 class _LengthComponent(Component):
@@ -371,14 +391,17 @@ class _LengthComponent(Component):
 
 class MinLengthComponent(_LengthComponent):
     name, parameters, section, operator = "MinLength", ("minLength",), "4.4.1", "<"
+    message = "The value is shorter than {arg} characters."
 
 
 class MaxLengthComponent(_LengthComponent):
     name, parameters, section, operator = "MaxLength", ("maxLength",), "4.4.2", ">"
+    message = "The value is longer than {arg} characters."
 
 
 class PatternComponent(Component):
     name, parameters, optional, section = "Pattern", ("pattern",), ("flags",), "4.4.3"
+    message = "The value does not match the pattern {arg}."
 
     def arguments(self, c: Constraint) -> str:
         pattern, flags = c.key, c.arguments.get("flags")
@@ -405,6 +428,7 @@ class PatternComponent(Component):
 
 class LanguageInComponent(Component):
     name, parameters, section = "LanguageIn", ("languageIn",), "4.4.4"
+    message = "The value's language tag is not one of {arg}."
 
     def check(self, c, compiler):
         members = compiler.list_of(c, "languageIn")
@@ -418,6 +442,7 @@ class LanguageInComponent(Component):
 
 class UniqueLangComponent(Component):
     name, parameters, section, node_shapes = "UniqueLang", ("uniqueLang",), "4.4.5", False
+    message = "More than one value has the same language tag."
 
     def query(self, c, focus, compiler):
         if not _boolean(c.key):
@@ -449,6 +474,7 @@ class _PairComponent(Component):
 
 class EqualsComponent(_PairComponent):
     name, parameters, section = "Equals", ("equals",), "4.5.1"
+    message = "The values differ from those of {arg}."
 
     def query(self, c, focus, compiler):
         other = f"<{c.key.value}>"
@@ -481,6 +507,7 @@ class EqualsComponent(_PairComponent):
 
 class DisjointComponent(_PairComponent):
     name, parameters, section = "Disjoint", ("disjoint",), "4.5.2"
+    message = "The value is also a value of {arg}."
 
     def query(self, c, focus, compiler):
         other = f"<{c.key.value}>"
@@ -520,14 +547,17 @@ class _OrderComponent(_PairComponent):
 
 class LessThanComponent(_OrderComponent):
     name, parameters, section, operator = "LessThan", ("lessThan",), "4.5.3", "<"
+    message = "The value is not less than the value of {arg}."
 
 
 class LessThanOrEqualsComponent(_OrderComponent):
     name, parameters, section, operator = "LessThanOrEquals", ("lessThanOrEquals",), "4.5.4", "<="
+    message = "The value is greater than the value of {arg}."
 
 
 class NotComponent(Component):
     name, parameters, section = "Not", ("not",), "4.6.1"
+    message = "The value conforms to {arg}, which it must not."
 
     def fails(self, c, var, compiler):
         return compiler.conforms(compiler.shape_of(c.key, c), var)
@@ -543,6 +573,7 @@ class _ListLogicComponent(Component):
 
 class AndComponent(_ListLogicComponent):
     name, parameters, section = "And", ("and",), "4.6.2"
+    message = "The value does not conform to every shape of {arg}."
 
     def fails(self, c, var, compiler):
         return "!(" + " && ".join([compiler.conforms(s, var) for s in self.members(c, compiler)] or ["true"]) + ")"
@@ -550,6 +581,7 @@ class AndComponent(_ListLogicComponent):
 
 class OrComponent(_ListLogicComponent):
     name, parameters, section = "Or", ("or",), "4.6.3"
+    message = "The value conforms to none of the shapes of {arg}."
 
     def fails(self, c, var, compiler):
         return "!(" + " || ".join([compiler.conforms(s, var) for s in self.members(c, compiler)] or ["false"]) + ")"
@@ -557,6 +589,7 @@ class OrComponent(_ListLogicComponent):
 
 class XoneComponent(_ListLogicComponent):
     name, parameters, section = "Xone", ("xone",), "4.6.4"
+    message = "The value does not conform to exactly one of the shapes of {arg}."
 
     def fails(self, c, var, compiler):
         count = " + ".join([f"IF({compiler.conforms(s, var)}, 1, 0)" for s in self.members(c, compiler)] or ["0"])
@@ -565,6 +598,7 @@ class XoneComponent(_ListLogicComponent):
 
 class NodeComponent(Component):
     name, parameters, section = "Node", ("node",), "4.7.1"
+    message = "The value does not conform to {arg}."
 
     def check(self, c, compiler):
         compiler.shape_of(c.key, c)
@@ -612,16 +646,19 @@ class _QualifiedComponent(_CountComponent):
 
 class QualifiedMinCountComponent(_QualifiedComponent):
     name, section = "QualifiedMinCount", "4.7.3"
+    message = "Fewer than {arg} values conform to the qualified value shape."
     parameters = ("qualifiedMinCount", "qualifiedValueShape")
 
 
 class QualifiedMaxCountComponent(_QualifiedComponent):
     name, section, minimum = "QualifiedMaxCount", "4.7.3", False
+    message = "More than {arg} values conform to the qualified value shape."
     parameters = ("qualifiedMaxCount", "qualifiedValueShape")
 
 
 class ClosedComponent(Component):
     name, parameters, optional, section = "Closed", ("closed",), ("ignoredProperties",), "4.8.1"
+    message = "The predicate is not allowed by the closed shape."
 
     def allowed(self, c: Constraint, compiler: Compiler) -> list[str]:
         properties = [
@@ -655,6 +692,7 @@ class ClosedComponent(Component):
 
 class HasValueComponent(Component):
     name, parameters, section = "HasValue", ("hasValue",), "4.8.2"
+    message = "The value {arg} is missing."
 
     def fails(self, c, var, compiler):
         return f"!sameTerm({var}, {sparql_term(c.key, c.where())})"
@@ -673,6 +711,7 @@ class HasValueComponent(Component):
 
 class InComponent(Component):
     name, parameters, section = "In", ("in",), "4.8.3"
+    message = "The value is not one of {arg}."
 
     def check(self, c, compiler):
         compiler.list_of(c, "in")
@@ -700,6 +739,7 @@ class SparqlComponent(Component):
     """sh:sparql (SHACL §5): the SELECT's solutions are the violations, with $this pre-bound."""
 
     name, parameters, section = "SPARQL", ("sparql",), "5.1"
+    message = "The SPARQL constraint {arg} found a violation."
 
     def check(self, c, compiler):
         compiler.sparql_query(c.key, c, select=True)
@@ -841,8 +881,9 @@ class CompiledConstraint:
 
 
 class Compiler:
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, locate: Callable[[Term], str] = lambda node: "") -> None:
         self.graph = graph
+        self.locate = locate  # the file a node of the shapes graph was read from, for errors
         self._counter = 0
         self._shapes: dict[Term, Shape] = {}
         self._conforming: list[Shape] = []
@@ -894,9 +935,24 @@ class Compiler:
         return ox.NamedNode(name) if isinstance(component, SparqlBasedComponent) else sh(name)
 
     def shape(self, node: Term) -> Shape:
-        """The shape a node of the shapes graph stands for, read once, with its constraints."""
+        """The shape a node of the shapes graph stands for, read once, with its constraints; an
+        error in it names the file it comes from."""
         if node in self._shapes:
             return self._shapes[node]
+        try:
+            return self._read_shape(node)
+        except (ShapesError, UnsupportedError) as error:
+            raise self.located(error, node) from None
+
+    def located(self, error: ShapesError | UnsupportedError, node: Term) -> ShapesError | UnsupportedError:
+        if getattr(error, "located", False):
+            return error
+        where = self.locate(node)
+        located = type(error)(f"{where}: {error}" if where else str(error))
+        located.located = True  # type: ignore[attr-defined]
+        return located
+
+    def _read_shape(self, node: Term) -> Shape:
         if isinstance(node, ox.Literal):
             raise ShapesError(f"the literal {node} is used as a shape (SHACL §2.1)")
         g = self.graph
@@ -904,11 +960,12 @@ class Compiler:
         try:
             path = read_path(g, path_node) if path_node is not None else None
         except ShapesError as error:
-            raise ShapesError(f"shape {short(node)}: {error}") from None
+            raise ShapesError(f"shape {describe(g, node)}: {error}") from None
         if len(g.objects(node, sh("path"))) > 1:
-            raise ShapesError(f"shape {short(node)}: a property shape has exactly one sh:path (SHACL §2.3)")
+            raise ShapesError(f"shape {describe(g, node)}: a property shape has exactly one sh:path (SHACL §2.3)")
         shape = Shape(
             node=node,
+            name=describe(g, node, path.text() if path else None),
             path=path,
             severity=g.value(node, sh("severity")) or sh("Violation"),
             messages=tuple(m for m in g.objects(node, sh("message")) if isinstance(m, ox.Literal)),
@@ -1146,9 +1203,16 @@ class Compiler:
                     break
                 pattern, via = found
                 self.via = "".join(f" {v}" for v in via)
-                query = constraint.component.query(constraint, f"{{ {pattern} }}", self)
+                try:
+                    query = constraint.component.query(constraint, f"{{ {pattern} }}", self)
+                except (ShapesError, UnsupportedError) as error:
+                    raise self.located(error, shape.node) from None
                 if query:
-                    messages = constraint.component.messages(constraint, self) or shape.messages
+                    messages = (
+                        constraint.component.messages(constraint, self)
+                        or shape.messages
+                        or (constraint.component.default_message(constraint, self),)
+                    )
                     compiled.append(CompiledConstraint(constraint, query, messages))
         return compiled
 

@@ -103,6 +103,19 @@ def short(term: Term) -> str:
     return str(term)
 
 
+def describe(graph: Graph, node: Term, path_text: str | None = None) -> str:
+    """A node as a person can find it in a shapes graph: a blank property shape by its path and the
+    shape holding it, e.g. [sh:path ex:name] of ex:PersonShape."""
+    if not isinstance(node, ox.BlankNode):
+        return short(node)
+    path = graph.value(node, sh("path"))
+    parents = graph.subjects(sh("property"), node)
+    if path is None:
+        return f"[a blank node] of {describe(graph, parents[0])}" if parents else short(node)
+    shown = path_text or (short(path) if not isinstance(path, ox.BlankNode) else "(a complex path)")
+    return f"[sh:path {shown}]" + (f" of {describe(graph, parents[0])}" if parents else "")
+
+
 # ------------------------------------------------------------------------------------ paths
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import PalsovError, ShapesError, UnsupportedError
+from .errors import PalsovError, ShapesError
 from .graph import KnowledgeGraph
 from .namespaces import SHAPES
 from .parse import read_triples
@@ -30,7 +30,7 @@ from .project import Project
 from .queries import SavedQuery, saved_queries
 from .report import Report, Result
 from .shacl import SHAPES_GRAPH, CompiledConstraint, Compiler, Shape
-from .shacl_graph import XSD, Graph, PredicatePath, Term, path_triples, read_path, sh, short
+from .shacl_graph import XSD, Graph, PredicatePath, Term, describe, path_triples, read_path, sh, short
 
 SOURCE_FILE_CHECK = ox.NamedNode(str(SHAPES) + "SourceFileCheck")
 SOURCE_IRI = "https://w3id.org/palsov/id/source/article"
@@ -51,16 +51,13 @@ class Shapes:
 
     @cached_property
     def compiler(self) -> Compiler:
-        return Compiler(self.graph)
+        return Compiler(self.graph, locate=lambda node: str(self.files.get(node, "")))
 
     @cached_property
     def compiled(self) -> list[CompiledConstraint]:
         """Every constraint as SPARQL, once the shapes graph has passed SHACL-for-SHACL."""
         self.check_well_formed()
-        try:
-            return self.compiler.compile()
-        except (ShapesError, UnsupportedError) as error:
-            raise type(error)(self._located(str(error))) from None
+        return self.compiler.compile()
 
     @classmethod
     def read(cls, paths: Iterable[Path]) -> Shapes:
@@ -90,13 +87,16 @@ class Shapes:
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self._with_paths_as_read())
         results = list(run_compiled(store, shacl_for_shacl().compiled))
         if results:
-            first = results[0]
-            where = f"value {_term_text(first.value)}" if first.value is not None else ""
-            path = f"{first.path.text()} " if first.path else ""
+            # The most specific first: a result on a shape's parameter (its path) over one on the
+            # shape as a whole.
+            first = sorted(results, key=lambda r: (r.path is None, str(r.focus)))[0]
+            value = f'"{first.value.value}"' if isinstance(first.value, ox.Literal) else _term_text(first.value)
+            what = f"{first.path.text()} {value}" if first.path else "the shape"
+            broken = short(first.shape) if isinstance(first.shape, ox.NamedNode) else "a shape"
             more = f" (and {len(results) - 1} more)" if len(results) > 1 else ""
             raise ShapesError(
-                f"{self._file(first.focus)}shape {short(first.focus)} is not well-formed SHACL: {path}{where} "
-                f"breaks {short(first.shape)} (SHACL-for-SHACL, SHACL Appendix C){more}"
+                f"{self._file(first.focus)}shape {describe(self.graph, first.focus)} is not well-formed SHACL: "
+                f"{what} breaks {broken} of SHACL-for-SHACL (SHACL Appendix C){more}"
             )
 
     def _with_paths_as_read(self) -> list[ox.Triple]:
@@ -134,14 +134,6 @@ class Shapes:
     def _file(self, node: Term) -> str:
         path = self.files.get(node)
         return f"{path}: " if path else ""
-
-    def _located(self, message: str) -> str:
-        match = re.match(r"shape (\S+?)[,:]?\s", message)
-        if match:
-            for node in self.files:
-                if short(node) == match.group(1):
-                    return f"{self.files[node]}: {message}"
-        return message
 
 
 @cache
