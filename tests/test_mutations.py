@@ -13,6 +13,7 @@ import pytest
 from palsov.graph import KnowledgeGraph
 from palsov.project import Project
 from palsov.queries import saved_queries
+from palsov.report import INFO
 from palsov.validate import SOURCE_FILE_CHECK, Shapes, validate
 
 ID = "https://w3id.org/palsov/id/"
@@ -268,7 +269,7 @@ def _(t: Triples) -> Triples:
     )
 
 
-@mutant("recorded checksum of the source altered", f"{ID}source/article", SOURCE_FILE_CHECK)
+@mutant("recorded checksum of the source altered", f"{ID}source/article", SOURCE_FILE_CHECK.value)
 def _(t: Triples) -> Triples:
     return replace_object(
         t,
@@ -297,7 +298,7 @@ def test_there_are_at_least_twelve_distinct_mutants() -> None:
 def test_the_real_data_is_clean_before_mutation(project: Project, real) -> None:
     ontology, data, shapes = real
     report = check(project, ontology, data, shapes, project.source_text)
-    assert [r for r in report.results if r.severity != "Info"] == []
+    assert [r for r in report.results if r.severity != INFO] == []
 
 
 @pytest.mark.parametrize("mutation", MUTANTS, ids=lambda m: m.name.replace(" ", "-"))
@@ -306,9 +307,9 @@ def test_each_mutant_is_caught_by_the_intended_check(project: Project, real, mut
     damaged = mutation.damage(set(data))
     assert damaged != data
     report = check(project, ontology, damaged, shapes, project.source_text)
-    failing = [r for r in report.results if r.severity != "Info"]
-    assert {r.shape for r in failing} == mutation.shapes
-    assert mutation.focus in {r.focus for r in failing}
+    failing = [r for r in report.results if r.severity != INFO]
+    assert {r.shape.value for r in failing} == mutation.shapes
+    assert mutation.focus in {r.focus.value for r in failing}
 
 
 def test_an_edited_copy_of_the_source_text_is_caught(project_copy: Project, real) -> None:
@@ -316,7 +317,7 @@ def test_an_edited_copy_of_the_source_text_is_caught(project_copy: Project, real
     text = project_copy.source_text.read_text(encoding="utf-8")
     project_copy.source_text.write_text(text.replace("Comitern", "Comintern"), encoding="utf-8")
     report = check(project_copy, ontology, data, shapes, project_copy.source_text)
-    failing = [r for r in report.results if r.severity != "Info"]
+    failing = [r for r in report.results if r.severity != INFO]
     assert {r.shape for r in failing} == {SOURCE_FILE_CHECK}
     assert len(failing) == 2  # the text differs, and so does its checksum
     shutil.rmtree(project_copy.dist_dir, ignore_errors=True)
