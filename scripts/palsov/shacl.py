@@ -38,7 +38,15 @@ from .shacl_graph import (
     sh,
     short,
 )
-from .shacl_sparql import check_restrictions, group_of, prologue, substitute, uses_variable, with_projection
+from .shacl_sparql import (
+    check_restrictions,
+    group_of,
+    joins_like_prebinding,
+    prologue,
+    substitute,
+    uses_variable,
+    with_projection,
+)
 
 _INSTANCE_OF = f"<{RDF}type>/<{RDFS}subClassOf>*"
 SHAPES_GRAPH = ox.NamedNode("urn:palsov:shapes-graph")
@@ -1162,7 +1170,10 @@ class Compiler:
         binds, names = self.prebinding(body, c, bindings)
         for name in ("this", *names):
             body = with_projection(body, name)
-        return f"{sparql.prefixes}{head}SELECT * WHERE {{ {focus}{binds} LATERAL {{ {body} }} }}"
+        # A join where it gives the same solutions: LATERAL evaluates the query once per focus node
+        # (one constraint, 0.3 s at 100k triples as a join, 2.5 s as LATERAL).
+        join = "LATERAL " if names or not joins_like_prebinding(body) else ""
+        return f"{sparql.prefixes}{head}SELECT * WHERE {{ {focus}{binds} {join}{{ {body} }} }}"
 
     # ------------------------------------------------------------------ the whole graph
 

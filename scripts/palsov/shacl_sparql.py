@@ -102,6 +102,66 @@ def _bound_in_body(code: list[Token], index: int) -> set[str]:
     return bound
 
 
+@dataclass
+class _Group:
+    optional: bool
+    parent: _Group | None
+    binds: bool = False  # a triple pattern of this group itself names $this
+    uses: bool = False  # an expression (FILTER, BIND) of this group itself names $this
+    mentions: bool = False  # $this anywhere inside, EXISTS groups aside
+    parens: int = 0
+    in_bind: bool = False
+
+
+def joins_like_prebinding(query: str) -> bool:
+    """Whether joining the query's solutions with the focus nodes on $this gives what pre-binding
+    $this gives (SHACL §5.3.1): no subquery, no expression naming $this in a group whose own triple
+    patterns do not bind it, no OPTIONAL naming $this under a group that does not bind it. Only
+    then may it run as one join over all focus nodes; otherwise once per focus node (LATERAL)."""
+    code = [t for t in tokens(query) if t.kind not in ("space", "comment")]
+    if sum(1 for t in code if t.keyword == "SELECT") > 1:
+        return False
+    frames: list[_Group] = []
+    in_exists = 0  # depth inside EXISTS groups, whose $this the engine substitutes itself
+    previous = ""
+    for token in code:
+        frame = frames[-1] if frames else None
+        if token.text == "{":
+            if in_exists or previous == "EXISTS":
+                in_exists += 1
+            else:
+                frames.append(_Group(optional=previous == "OPTIONAL", parent=frame))
+        elif token.text == "}":
+            if in_exists:
+                in_exists -= 1
+            elif frames:
+                done = frames.pop()
+                if done.uses and not done.binds:
+                    return False
+                if done.optional and done.mentions and not (done.parent and done.parent.binds):
+                    return False
+                if done.parent and done.mentions:
+                    done.parent.mentions = True
+        elif frame is not None and not in_exists:
+            if token.text == "(":
+                frame.parens += 1
+            elif token.text == ")":
+                frame.parens -= 1
+                frame.in_bind = frame.in_bind and frame.parens > 0
+            elif token.keyword == "BIND" and frame.parens == 0:
+                frame.in_bind = True
+            elif token.name == "this":
+                frame.mentions = True
+                if frame.parens > 0:
+                    frame.uses = True
+                    if frame.in_bind and not frame.binds:
+                        return False
+                else:
+                    frame.binds = True
+        previous = token.keyword or token.text
+    return True
+
+
 def substitute(query: str, replace: Callable[[str], str | None]) -> str:
     """The query with each variable `replace` answers for replaced by what it answers."""
     out = []
