@@ -507,8 +507,9 @@ def main() -> None:
         error.show()
         sys.exit(2)
     except Exception as error:  # a bug: one line, and the traceback in a file for the report
+        cause = str(error).strip().splitlines()[0] if str(error).strip() else "no message"
         _fail(
-            f"palsov: internal error: {type(error).__name__}: {error} (traceback in {write_crash_log(error)})",
+            f"palsov: internal error: {type(error).__name__}: {cause} (traceback in {write_crash_log(error)})",
             EXIT_UNSUPPORTED,
         )
     sys.exit(status if isinstance(status, int) else EXIT_OK)
