@@ -203,7 +203,7 @@ def read_path(graph: Graph, node: Term, _seen: frozenset[Term] = frozenset()) ->
         raise ShapesError(f"the path {node} is a literal; a SHACL path is an IRI or a blank node (SHACL §2.3.1)")
     if isinstance(node, ox.NamedNode):
         if node == RDF_NIL:
-            raise ShapesError("the path is an empty list; a sequence path has at least two members (SHACL §2.3.1.1)")
+            raise ShapesError("the path is an empty list; a sequence path has at least two members (SHACL §2.3.1.2)")
         return PredicatePath(node)
     if node in _seen:
         raise ShapesError(f"the path {node} contains itself (SHACL §2.3.1)")
@@ -212,9 +212,9 @@ def read_path(graph: Graph, node: Term, _seen: frozenset[Term] = frozenset()) ->
         try:
             members = graph.items(node)
         except ValueError as error:
-            raise ShapesError(f"the sequence path {node}: {error} (SHACL §2.3.1.1)") from None
+            raise ShapesError(f"the sequence path {node}: {error} (SHACL §2.3.1.2)") from None
         if len(members) < 2:
-            raise ShapesError(f"the sequence path {node} has fewer than two members (SHACL §2.3.1.1)")
+            raise ShapesError(f"the sequence path {node} has fewer than two members (SHACL §2.3.1.2)")
         return SequencePath(tuple(read_path(graph, m, seen) for m in members))
     kinds = [p for p in graph.predicates(node) if p in _PATH_PREDICATES]
     if len(kinds) != 1 or len(graph.objects(node, kinds[0])) != 1:
