@@ -52,6 +52,20 @@ def processes_in(folder: Path) -> list[int]:
     return found
 
 
+def processes_running(text: str) -> list[int]:
+    """The processes whose command line contains `text` (a temporary folder's name, say)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if text in command:
+                found.append(int(entry.name))
+    return found
+
+
 def wait_for(condition: Callable[[], bool], process: subprocess.Popen, timeout: float = 60) -> bool:
     """Poll until `condition` holds (True) or the process has ended first (False)."""
     deadline = time.monotonic() + timeout

@@ -9,6 +9,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -26,20 +27,36 @@ def _umask() -> int:
 
 
 @contextmanager
-def atomic_file(path: Path) -> Iterator[Path]:
+def atomic_file(path: Path, mode: int | None = None) -> Iterator[Path]:
     """A temporary file beside `path` to fill, renamed over `path` in one step when the block
-    succeeds and removed when it fails."""
+    succeeds and removed when it fails; readable by all unless `mode` says otherwise."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
     temporary = Path(name)
     try:
         yield temporary
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes files private; outputs are not
+        os.chmod(temporary, 0o666 & ~_umask() if mode is None else mode)  # mkstemp makes files private
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def write_durably(path: Path, content: bytes) -> None:
+    """Replace a source file (under data/) in one step and make it last: the new text is on the
+    disk before it takes the old one's name, with the old one's permissions, and the rename is
+    on the disk before this returns."""
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
+    with atomic_file(path, mode) as temporary, temporary.open("wb") as stream:
+        stream.write(content)
+        stream.flush()
+        os.fsync(stream.fileno())
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
 
 
 def write_atomically(path: Path, content: bytes | str) -> None:
@@ -131,7 +148,7 @@ def replaced_folder(target: Path) -> Iterator[Path]:
     _check_target(target)
     target = target.resolve() if target.is_symlink() else target  # a linked dist/ stays a link
     parent = target.parent
-    with _locked(parent):
+    with locked(parent):
         for stale in parent.glob(f".{target.name}{_STAGING}*"):
             shutil.rmtree(stale, ignore_errors=True)
         for stale in parent.glob(f".{target.name}{_RETIRED}*"):
@@ -197,7 +214,7 @@ def _cause(error: OSError) -> str:
 
 
 @contextmanager
-def _locked(folder: Path) -> Iterator[None]:
+def locked(folder: Path) -> Iterator[None]:
     """An exclusive lock on the folder itself (no lock file to leave behind); waits for the holder."""
     descriptor = os.open(folder, os.O_RDONLY)
     try:

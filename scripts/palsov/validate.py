@@ -24,7 +24,7 @@ from rdflib.term import Node
 from .errors import InputError
 from .graph import KnowledgeGraph
 from .namespaces import SHAPES
-from .parse import read_triples, to_rdflib
+from .parse import read_text, read_triples, to_rdflib
 from .project import Project
 from .queries import SavedQuery, saved_queries
 from .report import Report, Result, short_name
@@ -246,7 +246,7 @@ def _source_file_results(store: ox.Store, source_file: Path | None) -> Iterable[
     if source_file is None:
         return
     source = ox.NamedNode(SOURCE_IRI)
-    text = source_file.read_text(encoding="utf-8")
+    text = read_text(source_file, "the source article")
 
     def fail(message: str, value: str | None = None) -> Result:
         return Result(
