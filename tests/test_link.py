@@ -4,12 +4,15 @@ that injects faults. Nothing here reaches the internet."""
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from palsov.errors import InputError
 from palsov.graph import KnowledgeGraph
 from palsov.http_client import HttpClient, ServiceError
 from palsov.link import check
@@ -254,3 +257,77 @@ def test_a_failed_enrichment_leaves_data_and_cache_untouched(project_copy: Proje
     assert result.returncode == 2
     assert "not SPARQL results" in result.stderr and "Traceback" not in result.stderr
     assert not project_copy.wikidata_dir.exists()
+
+
+# ------------------------------------------------------------------------------------------ accept, safely
+
+
+def accepting(project: Project, resource: str, qid: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "palsov", "link", "accept", resource, qid, "--source", "one", "--source", "two"],
+        cwd=project.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_two_accepts_at_once_keep_both_links_and_the_hand_written_layout(project_copy: Project) -> None:
+    links = project_copy.data_dir / "links.ttl"
+    before = links.read_text(encoding="utf-8")
+    candidate = before.index("actor:yasser-arafat\n    palsov:wikidataCandidate")
+    runs = [
+        accepting(project_copy, "actor:yasser-arafat", "Q34211"),
+        accepting(project_copy, "actor:george-habash", "Q193491"),
+    ]
+    for run in runs:
+        _, stderr = run.communicate(timeout=120)
+        assert run.returncode == 0, stderr
+    after = links.read_text(encoding="utf-8")
+    # Everything before the withdrawn candidate is as it was, byte for byte; the links follow.
+    assert after.startswith(before[:candidate])
+    assert "palsov:wikidataCandidate" not in after
+    kg = KnowledgeGraph.read(project_copy)
+    same_as = {
+        (q.subject.value.rsplit("/", 1)[1], q.object.value.rsplit("/", 1)[1])
+        for q in kg.store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs"), None)
+    }
+    assert {("yasser-arafat", "Q34211"), ("george-habash", "Q193491")} <= same_as
+    assert len(same_as) == 15 + 2  # the links there were, and both new ones
+    assert run_palsov("validate", cwd=project_copy.root).returncode == 0
+
+
+def test_accept_appends_a_block_and_leaves_the_rest_untouched(project_copy: Project) -> None:
+    links = project_copy.data_dir / "links.ttl"
+    before = links.read_bytes()
+    result = run_palsov(
+        "link", "accept", "actor:george-habash", "Q193491", "--source", "a", "--source", "b", cwd=project_copy.root
+    )
+    assert result.returncode == 0, result.stderr
+    after = links.read_bytes()
+    assert after.startswith(before)
+    block = after[len(before) :].decode("utf-8")
+    assert block.startswith("\n# actor:george-habash is wd:Q193491: accepted with palsov link accept on ")
+    assert "\nactor:george-habash\n    owl:sameAs wd:Q193491 .\n\nlink:george-habash\n    a oa:Annotation ;\n" in block
+    assert "@prefix" not in block
+
+
+def test_accept_refuses_to_write_over_an_edit_made_while_it_checked(
+    project_copy: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import palsov.validate
+    from palsov.link import accept
+
+    links = project_copy.data_dir / "links.ttl"
+    original = palsov.validate.validate_project
+
+    def someone_edits(*args: object, **kwargs: object) -> object:
+        with links.open("a", encoding="utf-8") as stream:
+            stream.write("# an edit made in an editor meanwhile\n")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(palsov.validate, "validate_project", someone_edits)
+    with pytest.raises(InputError, match=r"links.ttl: changed while the link was being checked; nothing was written"):
+        accept(project_copy, "actor:george-habash", "Q193491", ["a", "b"])
+    assert links.read_text(encoding="utf-8").endswith("# an edit made in an editor meanwhile\n")
+    assert "Q193491" not in links.read_text(encoding="utf-8")

@@ -20,7 +20,7 @@ from .errors import DataError, InputError
 from .export import WIKIDATA_GRAPH
 from .graph import KnowledgeGraph
 from .namespaces import SPARQL_PREFIXES
-from .output import locked, write_atomically, write_durably
+from .output import locked, write_durably
 from .project import Project
 from .query import Results
 from .wikidata import WD, AnswerError, Client, item, value
@@ -425,7 +425,8 @@ def enrich(kg: KnowledgeGraph, client: Client, project: Project) -> tuple[int, s
         "reproducible from data/wikidata/cache/ with --offline. Wikidata's data are CC0.\n"
     )
     path = project.enrichment_file
-    write_atomically(path, header.encode() + body)
+    with locked(project.data_dir):
+        write_durably(path, header.encode() + body)
     return len(triples), str(path)
 
 
@@ -554,7 +555,7 @@ def _without_candidate(path: Path, text: str, subject: ox.NamedNode, record: ox.
         if stated and all(withdrawn(t) for t in stated):
             continue
         kept.append(paragraph + separator)
-    result = "".join(kept)
+    result = "".join(kept).rstrip("\n") + "\n"  # no blank lines left where the paragraphs were, at the end
     if _parsed(result) != {t for t in everything if not withdrawn(t)}:
         line = next((n for n, line in enumerate(text.splitlines(), 1) if "wikidataCandidate" in line), 1)
         raise InputError(
@@ -592,6 +593,15 @@ def _block(text: str, triples: list[ox.Triple], title: str) -> str:
     full IRIs for the rest), after a blank line and a comment saying what it records."""
     declared = _prefixes(text)
     body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=declared).decode("utf-8")
-    body = "".join(line for line in body.splitlines(keepends=True) if not _PREFIX_LINE.match(line)).strip("\n")
+    statements = []  # the file's own layout: the subject on a line of its own, then its statements
+    for line in body.splitlines():
+        if not line.strip() or _PREFIX_LINE.match(line):
+            continue
+        if line.startswith("\t"):
+            statements.append("    " + line.strip())
+        else:
+            subject, rest = line.split(" ", 1)
+            statements += [*([""] if statements else []), subject, "    " + rest]
+    lines = "\n".join(statements)
     lead = "" if text.endswith("\n") else "\n"
-    return f"{lead}\n# {title}: accepted with palsov link accept on {date.today().isoformat()}.\n{body}\n"
+    return f"{lead}\n# {title}: accepted with palsov link accept on {date.today().isoformat()}.\n{lines}\n"
