@@ -3,7 +3,7 @@ slow is imported, so that Ctrl-C even during start-up is one line and exit 130."
 
 import sys
 
-from .signals import EXIT_INTERRUPTED, Interrupted, install
+from .signals import EXIT_INTERRUPTED, Interrupted, hold_back, install
 
 
 def main() -> None:
@@ -15,6 +15,10 @@ def main() -> None:
     except Interrupted:
         sys.stderr.write("palsov: interrupted\n")
         sys.exit(EXIT_INTERRUPTED)
+    finally:
+        # The work is done (or given up): a signal now would meet Python's finalisation, which
+        # restores the default handlers, and end the process without a word.
+        hold_back()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ killed by the kernel when its parent dies, even of SIGKILL, which nothing can ca
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import sys
@@ -47,6 +46,12 @@ def install() -> None:
         signal.signal(signum, _stop)
 
 
+def hold_back() -> None:
+    """Hold the stopping signals back from now on (they stay pending until the process ends)."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+
+
 @contextmanager
 def deferred() -> Iterator[None]:
     """Hold the stopping signals back for a step that must not be cut in two (swapping a folder
@@ -66,6 +71,8 @@ def die_with_parent(parent: int | None = None) -> None:
     once if the parent is already gone. A no-op elsewhere."""
     if not sys.platform.startswith("linux"):
         return
+    import ctypes
+
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if parent is not None and os.getppid() != parent:  # it died before prctl took effect
