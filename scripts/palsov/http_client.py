@@ -73,6 +73,7 @@ class HttpClient:
     backoff: float = 2.0  # seconds before the first retry; doubles each time
     max_wait: float = 120.0  # the longest wait we accept, Retry-After included
     sleep: Callable[[float], None] = time.sleep
+    show_progress: bool = True  # on a terminal; not for requests made on a server's threads
     requests: int = field(default=0, init=False)  # how many were sent
 
     def request(
@@ -89,7 +90,7 @@ class HttpClient:
         retried unless `retry` is False; a ServiceError when there is no answer after the retries."""
         checked_url(url)
         attempts = self.retries + 1 if retry else 1
-        with stage(f"waiting for {url}"):
+        with stage(f"waiting for {url}") if self.show_progress else contextlib.nullcontext():
             for attempt in range(1, attempts + 1):
                 wait = None
                 try:
@@ -112,7 +113,8 @@ class HttpClient:
                     tried = f"gave up after {attempts} attempts: " if attempts > 1 else ""
                     raise ServiceError(f"{url}: {tried}{problem}")
                 delay = min(self.backoff * 2 ** (attempt - 1) if wait is None else wait, self.max_wait)
-                note(f"{url}: {problem}; trying again in {delay:g} s (attempt {attempt + 1} of {attempts})")
+                if self.show_progress:
+                    note(f"{url}: {problem}; trying again in {delay:g} s (attempt {attempt + 1} of {attempts})")
                 self.sleep(delay)
         raise AssertionError("unreachable")
 

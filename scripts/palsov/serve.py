@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import errno
 import os
 import shutil
 import signal
@@ -176,7 +177,7 @@ class SparqlRoute:
                 )
         if calls:
             try:
-                query = answer_services(query, HttpClient(timeout=self.timeout_s, retries=0))
+                query = answer_services(query, HttpClient(timeout=self.timeout_s, retries=0, show_progress=False))
             except InputError as error:
                 return Answer.text(502, f"a SERVICE call failed: {error}")
         return self._relay(query, dataset, request.headers.get("accept"))
@@ -206,7 +207,7 @@ class SparqlRoute:
         return query, dataset
 
     def _relay(self, query: str, dataset: list[tuple[str, str]], accept: str | None) -> Answer:
-        client = HttpClient(timeout=self.timeout_s + 5)
+        client = HttpClient(timeout=self.timeout_s + 5, show_progress=False)
         try:
             response: Response | None = client.request(
                 "POST",
@@ -315,7 +316,7 @@ def _bind(port: int, router: Router) -> ThreadingHTTPServer:
     try:
         return server_class((HOST, port), _handler(router))
     except OSError as error:
-        if error.errno in (98, 48):  # EADDRINUSE on Linux, macOS
+        if error.errno == errno.EADDRINUSE:
             raise InputError(f"port {port} on {HOST} is already in use; choose another with --port") from None
         raise InputError(f"cannot listen on {HOST}:{port} ({error.strerror})") from None
 
@@ -391,7 +392,6 @@ def served(
         wait_until_up(f"http://{HOST}:{private}", backend.process, start_timeout, backend.last_words)
         router.add("/query", SparqlRoute(f"http://{HOST}:{private}/query", timeout_s, allowed_services))
         router.add("/update", read_only)
-        router.add("/store", read_only)
         yield f"http://{HOST}:{port}", front
     finally:
         front.server_close()
@@ -418,7 +418,7 @@ def wait_until_up(
 ) -> None:
     """Return once the server at `base` answers a query; an InputError if it stops or stays silent."""
     deadline = time.monotonic() + timeout
-    client = HttpClient(timeout=1, retries=0)
+    client = HttpClient(timeout=1, retries=0, show_progress=False)
     while time.monotonic() < deadline:
         if process.poll() is not None:
             said = last_words() if last_words else process.stderr.read().decode(errors="replace").strip()
