@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -76,6 +77,22 @@ def wait_for(condition: Callable[[], bool], process: subprocess.Popen, timeout: 
             return False
         time.sleep(0.002)
     raise AssertionError("the moment never came")
+
+
+def wait_until_it_handles_signals(process: subprocess.Popen, timeout: float = 30) -> None:
+    """Wait for the moment palsov's own code has started: it catches SIGTERM from then on (the
+    interpreter alone catches only SIGINT). Read from the kernel's account of the process."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            status = Path(f"/proc/{process.pid}/status").read_text()
+        except OSError:
+            return
+        caught = next(int(line.split()[1], 16) for line in status.splitlines() if line.startswith("SigCgt:"))
+        if caught & (1 << (signal.SIGTERM - 1)) or process.poll() is not None:
+            return
+        time.sleep(0.001)
+    raise AssertionError("palsov never set up its signals")
 
 
 def palsov_process(*args: str, cwd: Path, temporary: Path, **options: object) -> subprocess.Popen[str]:

@@ -23,6 +23,7 @@ from .faults import (
     snapshot,
     strays,
     wait_for,
+    wait_until_it_handles_signals,
 )
 
 SOVIET_UNION = "<https://w3id.org/palsov/id/actor/soviet-union>"
@@ -50,7 +51,7 @@ def holds(name: str):
 
 #: Moments of a build, as seen from outside: the folder it is writing, and files appearing in it.
 MOMENTS = {
-    "start-up": None,  # a short sleep: importing, reading, validating
+    "start-up": None,  # as soon as palsov's code runs: importing, reading, validating
     "new folder made": lambda root: staging(root) is not None,
     "exports being written": holds("palsov.nt"),
     "charts being drawn": holds("timeline.png"),
@@ -67,16 +68,17 @@ def test_builds_stopped_by_signals_at_any_moment_leave_the_previous_build_whole(
     first = run_palsov("build", cwd=root)
     assert first.returncode == 0, first.stderr
     previous = snapshot(project.dist_dir)
-    interrupted = 0
+    interrupted: list[str] = []
+    outcomes: list[tuple] = []
     run = 0
     for moment, condition in MOMENTS.items():
         for signum in (signal.SIGINT, signal.SIGTERM):
             run += 1
             marker = change_the_data(project, run)
             process = palsov_process("build", cwd=root, temporary=temporary)
-            reached = True
             if condition is None:
-                time.sleep(0.3)
+                wait_until_it_handles_signals(process)
+                reached = True
             else:
                 reached = wait_for(lambda c=condition: c(root), process)
             if reached:
@@ -85,10 +87,11 @@ def test_builds_stopped_by_signals_at_any_moment_leave_the_previous_build_whole(
             where = f"{signal.Signals(signum).name} at {moment!r}"
             after = snapshot(project.dist_dir)
             built = marker in after["palsov.nt"].decode()
+            outcomes.append((where, reached, process.returncode, built))
             if process.returncode == 130:
                 assert stderr.strip() == "palsov: interrupted", where
                 if not built:
-                    interrupted += 1
+                    interrupted.append(where)
                     assert after == previous, f"{where}: dist/ changed"
             else:
                 assert process.returncode == 0 and built, f"{where}: {stderr}"
@@ -96,7 +99,9 @@ def test_builds_stopped_by_signals_at_any_moment_leave_the_previous_build_whole(
             assert strays(root, temporary) == [], where
             assert processes_in(root) == [], f"{where}: a worker outlived the build"
             previous = after
-    assert interrupted >= 6, "the signals came too late to interrupt the builds"
+    # Whether a later moment is caught in time depends on how busy the machine is (a signal that
+    # lands once the new build is in place rightly finds the work done); the first two always are.
+    assert len(interrupted) >= 4, f"the signals came too late to interrupt the builds: {outcomes}"
 
 
 def test_a_build_killed_outright_leaves_no_worker_and_the_next_build_clears_its_folder(tmp_path: Path) -> None:

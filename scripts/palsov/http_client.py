@@ -19,17 +19,29 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
+from typing import TYPE_CHECKING
 
-import httpx
-
-from . import __version__
 from .errors import InputError
 from .progress import note, stage
 
-USER_AGENT = f"palsov/{__version__} (https://w3id.org/palsov/; linked-data history project) httpx/{httpx.__version__}"
+if TYPE_CHECKING:
+    import httpx
+
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: Not followed: a redirected POST or PUT may silently become a GET.
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+@cache
+def user_agent() -> str:
+    """The one User-Agent of every request (asked for when the first is sent: httpx and the package
+    metadata are slow to import, and most commands send nothing)."""
+    import httpx
+
+    from . import __version__
+
+    return f"palsov/{__version__} (https://w3id.org/palsov/; linked-data history project) httpx/{httpx.__version__}"
 
 
 class ServiceError(InputError):
@@ -88,6 +100,8 @@ class HttpClient:
     ) -> Response:
         """The answer to the request, whatever its status but a transient one (429, 5xx), which is
         retried unless `retry` is False; a ServiceError when there is no answer after the retries."""
+        import httpx
+
         checked_url(url)
         attempts = self.retries + 1 if retry else 1
         with stage(f"waiting for {url}") if self.show_progress else contextlib.nullcontext():
@@ -120,6 +134,8 @@ class HttpClient:
 
     def _once(self, method: str, url: str, content: bytes | None, headers: dict[str, str] | None) -> Response:
         """One request, cut off at the deadline: the sockets it opens are shut when it passes."""
+        import httpx
+
         self.requests += 1
         sockets: list[socket.socket] = []
         expired = threading.Event()
@@ -139,7 +155,7 @@ class HttpClient:
         timer.start()
         try:
             with (
-                httpx.Client(timeout=self.timeout, headers={"User-Agent": USER_AGENT}) as client,
+                httpx.Client(timeout=self.timeout, headers={"User-Agent": user_agent()}) as client,
                 client.stream(method, url, content=content, headers=headers, extensions={"trace": trace}) as answer,
             ):
                 body = b"".join(answer.iter_bytes())

@@ -31,15 +31,18 @@ def atomic_file(path: Path, mode: int | None = None) -> Iterator[Path]:
     """A temporary file beside `path` to fill, renamed over `path` in one step when the block
     succeeds and removed when it fails; readable by all unless `mode` says otherwise."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    temporary = Path(name)
+    temporary = None
     try:
+        with deferred():  # made and named at once: a signal cannot leave it nameless behind
+            handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            os.close(handle)
+            temporary = Path(name)
         yield temporary
         os.chmod(temporary, 0o666 & ~_umask() if mode is None else mode)  # mkstemp makes files private
         os.replace(temporary, path)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         raise
 
 
@@ -153,11 +156,13 @@ def replaced_folder(target: Path) -> Iterator[Path]:
             shutil.rmtree(stale, ignore_errors=True)
         for stale in parent.glob(f".{target.name}{_RETIRED}*"):
             shutil.rmtree(stale, ignore_errors=True)
+        staging = None
         try:
-            staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}{_STAGING}"))
-        except OSError as error:
-            raise InputError(f"{parent}: cannot make the new output folder ({_cause(error)})") from None
-        try:
+            with deferred():  # made and named at once: a signal cannot leave it nameless behind
+                try:
+                    staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}{_STAGING}"))
+                except OSError as error:
+                    raise InputError(f"{parent}: cannot make the new output folder ({_cause(error)})") from None
             os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes folders private; dist/ is not
             yield staging
             with deferred():
@@ -166,7 +171,8 @@ def replaced_folder(target: Path) -> Iterator[Path]:
         except OSError as error:
             raise _output_error(error, staging, target) from None
         finally:
-            _remove_whole(staging)  # the unfinished build, if it is still there
+            if staging is not None:
+                _remove_whole(staging)  # the unfinished build, if it is still there
 
 
 def _remove_whole(folder: Path) -> None:

@@ -164,13 +164,21 @@ def load_file(store: ox.Store, path: Path) -> None:
 
 
 #: A character XML 1.0 cannot carry, even as a character reference (the C0 controls but tab, line
-#: feed and carriage return; U+FFFE, U+FFFF), as N-Triples escapes it (an even run of backslashes
-#: before it is escaped backslashes, not an escape).
-_NOT_IN_XML = re.compile(rb"(?<!\\)(?:\\\\)*\\u(000[0-8BCEF]|001[0-9A-F]|FFF[EF])")
+#: feed and carriage return; U+FFFE, U+FFFF), as pyoxigraph's N-Triples escapes it: `\uXXXX`, the
+#: only characters it writes so.
+_NOT_IN_XML = re.compile(rb"\\u(000[0-8BCEF]|001[0-9A-F]|FFF[EF])")
 
 
 def _refuse_unwritable(lines: bytes, path: Path) -> None:
-    match = _NOT_IN_XML.search(lines)
+    match = None
+    position = lines.find(b"\\u")  # a search at memory speed; the pattern is tried only where it finds one
+    while position >= 0 and match is None:
+        start = position
+        while start > 0 and lines[start - 1] == 0x5C:  # the backslashes before it
+            start -= 1
+        if (position - start) % 2 == 0:  # an escape, not an escaped backslash followed by "u"
+            match = _NOT_IN_XML.match(lines, position)
+        position = lines.find(b"\\u", position + 2)
     if match is None:
         return
     code = int(match.group(1), 16)
