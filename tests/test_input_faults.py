@@ -18,7 +18,7 @@ import pytest
 from palsov.project import Project
 
 from .conftest import run_palsov
-from .faults import palsov_process, snapshot, wait_until_it_handles_signals
+from .faults import copy_project, palsov_process, snapshot, wait_until_it_handles_signals
 
 SUBJECT = "<https://w3id.org/palsov/id/actor/soviet-union>"
 ALT_LABEL = "<http://www.w3.org/2004/02/skos/core#altLabel>"
@@ -30,12 +30,20 @@ def assert_one_line(result, text: str, status: int = 2) -> None:
     assert len(lines) == 1 and lines[0].startswith("palsov: error: ") and text in lines[0], result.stderr
 
 
-@pytest.fixture
-def built(project_copy: Project) -> Project:
-    """A project copy with a build in dist/, to prove a refused build leaves it as it was."""
-    result = run_palsov("build", cwd=project_copy.root)
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("built")
+    copy_project(root)
+    result = run_palsov("build", cwd=root)
     assert result.returncode == 0, result.stderr
-    return project_copy
+    return root
+
+
+@pytest.fixture
+def built(built_once: Path, tmp_path: Path) -> Project:
+    """A project copy with a build in dist/, to prove a refused build leaves it as it was."""
+    shutil.copytree(built_once, tmp_path / "project", symlinks=True)
+    return Project(tmp_path / "project")
 
 
 def build_refused(project: Project, text: str) -> None:
