@@ -26,20 +26,37 @@ def _umask() -> int:
     return current
 
 
+class WriteError(InputError):
+    """An output that cannot be written: its path and why (a full disk, a read-only folder …)."""
+
+    def __init__(self, path: Path, cause: str) -> None:
+        super().__init__(f"{path}: cannot write ({cause})")
+        self.path, self.cause = path, cause
+
+    def __reduce__(self) -> tuple:  # crosses from a worker intact
+        return (WriteError, (self.path, self.cause))
+
+
 @contextmanager
 def atomic_file(path: Path, mode: int | None = None) -> Iterator[Path]:
     """A temporary file beside `path` to fill, renamed over `path` in one step when the block
     succeeds and removed when it fails; readable by all unless `mode` says otherwise."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = None
     try:
         with deferred():  # made and named at once: a signal cannot leave it nameless behind
-            handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            except OSError as error:
+                raise WriteError(path, _cause(error)) from None
             os.close(handle)
             temporary = Path(name)
         yield temporary
-        os.chmod(temporary, 0o666 & ~_umask() if mode is None else mode)  # mkstemp makes files private
-        os.replace(temporary, path)
+        try:
+            os.chmod(temporary, 0o666 & ~_umask() if mode is None else mode)  # mkstemp makes files private
+            os.replace(temporary, path)
+        except OSError as error:
+            raise WriteError(path, _cause(error)) from None
     except BaseException:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
@@ -51,10 +68,14 @@ def write_durably(path: Path, content: bytes) -> None:
     disk before it takes the old one's name, with the old one's permissions, and the rename is
     on the disk before this returns."""
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
-    with atomic_file(path, mode) as temporary, temporary.open("wb") as stream:
-        stream.write(content)
-        stream.flush()
-        os.fsync(stream.fileno())
+    with atomic_file(path, mode) as temporary:
+        try:
+            with temporary.open("wb") as stream:
+                stream.write(content)
+                stream.flush()
+                os.fsync(stream.fileno())
+        except OSError as error:
+            raise WriteError(path, _cause(error)) from None
     folder = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(folder)
@@ -65,7 +86,10 @@ def write_durably(path: Path, content: bytes) -> None:
 def write_atomically(path: Path, content: bytes | str) -> None:
     """Write to a temporary file beside `path`, then rename it over `path` in one step."""
     with atomic_file(path) as temporary:
-        temporary.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        try:
+            temporary.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        except OSError as error:
+            raise WriteError(path, _cause(error)) from None
 
 
 def sha256_of(path: Path) -> str:
@@ -168,6 +192,8 @@ def replaced_folder(target: Path) -> Iterator[Path]:
             with deferred():
                 _swap_in(staging, target)
                 shutil.rmtree(staging, ignore_errors=True)  # now the previous build
+        except WriteError as error:
+            raise _output_error(OSError(0, error.cause, str(error.path)), staging, target) from None
         except OSError as error:
             raise _output_error(error, staging, target) from None
         finally:
@@ -208,10 +234,13 @@ def _output_error(error: OSError, staging: Path, target: Path) -> InputError:
     if writing:
         place = target / place.relative_to(staging)
     verb = "cannot write" if writing else "cannot read"
-    return InputError(f"{place}: {verb} ({_cause(error)}); {target} was left as it was")
+    cause = _cause(error) if error.errno else error.strerror
+    return InputError(f"{place}: {verb} ({cause}); {target} was left as it was")
 
 
 def _cause(error: OSError) -> str:
+    if error.errno in (errno.EEXIST, errno.ENOTDIR):
+        return "a file stands where its folder should be"
     if error.errno == errno.ENOSPC:
         return "no space left on the device"
     if error.errno == errno.EROFS:
