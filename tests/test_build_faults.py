@@ -148,9 +148,8 @@ def test_dist_that_is_a_file_is_one_line_and_exit_2(project_copy: Project) -> No
     )
     plot = run_palsov("plot", cwd=project_copy.root)  # every command that writes into dist/
     assert plot.returncode == 2
-    assert plot.stderr.strip() == (
-        f"palsov: error: {project_copy.dist_dir / 'timeline.png'}: cannot write (a file stands where its folder should be)"
-    )
+    chart = project_copy.dist_dir / "timeline.png"
+    assert plot.stderr.strip() == f"palsov: error: {chart}: cannot write (a file stands where its folder should be)"
     assert project_copy.dist_dir.read_text(encoding="utf-8") == "not a folder\n"
 
 
