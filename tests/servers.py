@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+import struct
 import subprocess
 import threading
 import time
@@ -70,12 +71,17 @@ def oxigraph_server(
 
 @dataclass
 class Reply:
-    """One scripted answer: status, headers, body, and a delay before answering."""
+    """One scripted answer: status, headers, body, a delay before answering, and a fault: the body
+    dripped a byte at a time (`drip` seconds apart), cut off after `truncate` bytes of the length
+    announced, or the connection reset (`reset`) before the request's body is read."""
 
     status: int = 200
     body: bytes = b'{"head": {"vars": []}, "results": {"bindings": []}}'
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/sparql-results+json"})
     delay: float = 0.0
+    drip: float = 0.0
+    truncate: int | None = None
+    reset: bool = False
 
 
 @contextmanager
@@ -87,10 +93,15 @@ def fault_server(replies: list[Reply]) -> Iterator[tuple[str, list[dict[str, str
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self) -> None:
+            reply = queue.pop(0) if len(queue) > 1 else queue[0]
+            received.append(dict(self.headers))
+            if reply.reset:  # RST at once, in the middle of the client's upload
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+                self.close_connection = True
+                return
             length = int(self.headers.get("Content-Length") or 0)
             self.rfile.read(length)
-            received.append(dict(self.headers))
-            reply = queue.pop(0) if len(queue) > 1 else queue[0]
             time.sleep(reply.delay)
             try:
                 self.send_response(reply.status)
@@ -98,11 +109,20 @@ def fault_server(replies: list[Reply]) -> Iterator[tuple[str, list[dict[str, str
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
-                self.wfile.write(reply.body)
+                body = reply.body if reply.truncate is None else reply.body[: reply.truncate]
+                if reply.drip:
+                    for n in range(len(body)):
+                        self.wfile.write(body[n : n + 1])
+                        self.wfile.flush()
+                        time.sleep(reply.drip)
+                else:
+                    self.wfile.write(body)
+                if reply.truncate is not None:
+                    self.close_connection = True
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up waiting: that is what a slow-answer test wants
 
-        do_GET = do_POST = _answer
+        do_GET = do_POST = do_PUT = _answer
 
         def log_message(self, *args: object) -> None:  # keep the test output quiet
             pass

@@ -168,3 +168,28 @@ def test_bench_times_every_command_and_writes_json(project_copy: Project) -> Non
     assert "palsov query cq-timeline --format csv" in commands
     assert not any("cq-wikidata-enrichment" in c for c in commands)  # it needs the network
     assert all(t["runs"] == 1 and t["median_s"] > 0 for t in document["timings"])
+
+
+def test_usage_errors_are_one_line_with_the_cause_first(project: Project) -> None:
+    for args, line in (
+        (["link", "check", "--bogus"], "palsov: error: No such option '--bogus' (see 'palsov link check --help')"),
+        (["query"], "palsov: error: Missing argument 'NAME' (see 'palsov query --help')"),
+        (["frobnicate"], "palsov: error: No such command 'frobnicate' (see 'palsov --help')"),
+        (
+            ["build", "--jobs", "0"],
+            "palsov: error: Invalid value for '--jobs': 0 is not in the range x>=1 (see 'palsov build --help')",
+        ),
+    ):
+        result = run_palsov(*args, cwd=project.root)
+        assert result.returncode == 2
+        assert result.stderr.strip() == line
+
+
+def test_the_link_options_may_follow_the_subcommand(project_copy: Project) -> None:
+    """`palsov link check --endpoint URL --offline` means what `palsov link --endpoint URL --offline check` does."""
+    url = "http://127.0.0.1:9/sparql"
+    after = run_palsov("link", "check", "--endpoint", url, "--offline", cwd=project_copy.root)
+    before = run_palsov("link", "--endpoint", url, "--offline", "check", cwd=project_copy.root)
+    expected = f"palsov: error: {url}: --offline, and this query is not in the cache"
+    for result in (after, before):
+        assert result.returncode == 2 and result.stderr.startswith(expected), result.stderr

@@ -4,16 +4,21 @@ that injects faults. Nothing here reaches the internet."""
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from palsov.errors import InputError
 from palsov.graph import KnowledgeGraph
+from palsov.http_client import HttpClient, ServiceError
 from palsov.link import check
 from palsov.project import Project
-from palsov.wikidata import Client, EndpointError
+from palsov.query import Results
+from palsov.wikidata import Client
 
 from .conftest import ROOT, run_palsov
 from .servers import Reply, fault_server, oxigraph_server
@@ -72,7 +77,7 @@ def test_check_flags_every_decoy(project_copy: Project, wikidata: str) -> None:
             "actor/united-arab-republic": "Q15180",
         },
     )
-    findings = check(KnowledgeGraph.read(project_copy), Client(endpoint=wikidata, retries=0))
+    findings = check(KnowledgeGraph.read(project_copy), Client(endpoint=wikidata, http=HttpClient(retries=0)))
     flagged: dict[tuple[str, str], str] = {}
     for f in findings:
         key = (f.resource.rsplit("/", 1)[1], f.item)
@@ -181,18 +186,20 @@ def test_accept_records_a_verified_link_and_withdraws_the_candidate(project_copy
 # ------------------------------------------------------------------------------------------ faults
 
 
-def client(endpoint: str, cache: Path, **options: object) -> tuple[Client, list[float]]:
+def rows(results: Results) -> list[dict]:
+    return results.rows
+
+
+def client(endpoint: str, cache: Path, offline: bool = False, **options: object) -> tuple[Client, list[float]]:
     slept: list[float] = []
-    made = Client(endpoint=endpoint, cache_dir=cache, timeout=1, retries=3, backoff=0.5, sleep=slept.append)
-    for name, value in options.items():
-        setattr(made, name, value)
-    return made, slept
+    http = HttpClient(**{"timeout": 1, "retries": 3, "backoff": 0.5, "sleep": slept.append, **options})
+    return Client(endpoint=endpoint, cache_dir=cache, offline=offline, http=http), slept
 
 
 def test_429_is_retried_after_the_time_the_server_asks(tmp_path: Path) -> None:
     with fault_server([Reply(429, b"slow down", {"Retry-After": "7"}), Reply(body=VALID)]) as (url, seen):
         made, slept = client(url, tmp_path)
-        assert made.select("SELECT ?x {}")["results"]["bindings"][0]["x"]["value"] == "ok"
+        assert made.select("SELECT ?x {}", rows).value == [{"x": {"type": "literal", "value": "ok"}}]
     assert slept == [7.0]
     assert all(h["User-Agent"].startswith("palsov/") and "w3id.org/palsov" in h["User-Agent"] for h in seen)
 
@@ -200,15 +207,15 @@ def test_429_is_retried_after_the_time_the_server_asks(tmp_path: Path) -> None:
 def test_5xx_is_retried_with_growing_backoff(tmp_path: Path) -> None:
     with fault_server([Reply(500, b"oops"), Reply(503, b"busy"), Reply(body=VALID)]) as (url, seen):
         made, slept = client(url, tmp_path)
-        made.select("SELECT ?x {}")
+        made.select("SELECT ?x {}", rows)
     assert slept == [0.5, 1.0] and len(seen) == 3
 
 
 def test_a_slow_answer_times_out_and_gives_up_cleanly(tmp_path: Path) -> None:
     with fault_server([Reply(body=VALID, delay=3)]) as (url, _):
         made, _ = client(url, tmp_path, retries=0)
-        with pytest.raises(EndpointError, match="gave up after 1 attempts: no answer"):
-            made.select("SELECT ?x {}")
+        with pytest.raises(ServiceError, match=r"/sparql: no answer within 1 s$"):
+            made.select("SELECT ?x {}", rows)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -217,10 +224,10 @@ def test_a_slow_answer_times_out_and_gives_up_cleanly(tmp_path: Path) -> None:
     [
         (
             Reply(body=b"<html><body>Wikidata is down</body></html>", headers={"Content-Type": "text/html"}),
-            "not SPARQL results JSON",
+            "the answer is text/html, not SPARQL results",
         ),
-        (Reply(body=VALID[:40]), "not SPARQL results JSON"),
-        (Reply(body=b'{"error": "nope"}'), "JSON but not SPARQL results JSON"),
+        (Reply(body=VALID[:40]), r"not valid SPARQL results \(.*end of file"),
+        (Reply(body=b'{"error": "nope"}'), "not valid SPARQL results .*'results' key"),
         (Reply(404, b"no such endpoint"), "answered 404"),
     ],
     ids=["html-with-200", "truncated-json", "json-not-results", "404"],
@@ -228,24 +235,99 @@ def test_a_slow_answer_times_out_and_gives_up_cleanly(tmp_path: Path) -> None:
 def test_a_bad_answer_is_an_error_and_nothing_is_cached(tmp_path: Path, reply: Reply, message: str) -> None:
     with fault_server([reply]) as (url, seen):
         made, slept = client(url, tmp_path)
-        with pytest.raises(EndpointError, match=message):
-            made.select("SELECT ?x {}")
+        with pytest.raises(ServiceError, match=message):
+            made.select("SELECT ?x {}", rows)
     assert list(tmp_path.iterdir()) == [] and slept == [] and len(seen) == 1
 
 
 def test_offline_answers_from_the_cache_alone(tmp_path: Path) -> None:
     with fault_server([Reply(body=VALID)]) as (url, seen):
         made, _ = client(url, tmp_path)
-        first = made.select("SELECT ?x {}")
+        first = made.select("SELECT ?x {}", rows)
     offline, _ = client(url, tmp_path, offline=True)
-    assert offline.select("SELECT ?x {}") == first and offline.requests == 0 and len(seen) == 1
-    with pytest.raises(EndpointError, match="not in the cache"):
-        offline.select("SELECT ?y {}")
+    assert offline.select("SELECT ?x {}", rows).value == first.value
+    assert offline.http.requests == 0 and len(seen) == 1
+    with pytest.raises(ServiceError, match="not in the cache"):
+        offline.select("SELECT ?y {}", rows)
 
 
 def test_a_failed_enrichment_leaves_data_and_cache_untouched(project_copy: Project) -> None:
     with fault_server([Reply(body=b"<html>maintenance</html>", headers={"Content-Type": "text/html"})]) as (url, _):
         result = link(project_copy, "enrich", endpoint=url)
     assert result.returncode == 2
-    assert "not SPARQL results JSON" in result.stderr and "Traceback" not in result.stderr
+    assert "not SPARQL results" in result.stderr and "Traceback" not in result.stderr
     assert not project_copy.wikidata_dir.exists()
+
+
+# ------------------------------------------------------------------------------------------ accept, safely
+
+
+def accepting(project: Project, resource: str, qid: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "palsov", "link", "accept", resource, qid, "--source", "one", "--source", "two"],
+        cwd=project.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_two_accepts_at_once_keep_both_links_and_the_hand_written_layout(project_copy: Project) -> None:
+    links = project_copy.data_dir / "links.ttl"
+    before = links.read_text(encoding="utf-8")
+    candidate = before.index("actor:yasser-arafat\n    palsov:wikidataCandidate")
+    runs = [
+        accepting(project_copy, "actor:yasser-arafat", "Q34211"),
+        accepting(project_copy, "actor:george-habash", "Q193491"),
+    ]
+    for run in runs:
+        _, stderr = run.communicate(timeout=120)
+        assert run.returncode == 0, stderr
+    after = links.read_text(encoding="utf-8")
+    # Everything before the withdrawn candidate is as it was, byte for byte; the links follow.
+    assert after.startswith(before[:candidate])
+    assert "palsov:wikidataCandidate" not in after
+    kg = KnowledgeGraph.read(project_copy)
+    same_as = {
+        (q.subject.value.rsplit("/", 1)[1], q.object.value.rsplit("/", 1)[1])
+        for q in kg.store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs"), None)
+    }
+    assert {("yasser-arafat", "Q34211"), ("george-habash", "Q193491")} <= same_as
+    assert len(same_as) == 15 + 2  # the links there were, and both new ones
+    assert run_palsov("validate", cwd=project_copy.root).returncode == 0
+
+
+def test_accept_appends_a_block_and_leaves_the_rest_untouched(project_copy: Project) -> None:
+    links = project_copy.data_dir / "links.ttl"
+    before = links.read_bytes()
+    result = run_palsov(
+        "link", "accept", "actor:george-habash", "Q193491", "--source", "a", "--source", "b", cwd=project_copy.root
+    )
+    assert result.returncode == 0, result.stderr
+    after = links.read_bytes()
+    assert after.startswith(before)
+    block = after[len(before) :].decode("utf-8")
+    assert block.startswith("\n# actor:george-habash is wd:Q193491: accepted with palsov link accept on ")
+    assert "\nactor:george-habash\n    owl:sameAs wd:Q193491 .\n\nlink:george-habash\n    a oa:Annotation ;\n" in block
+    assert "@prefix" not in block
+
+
+def test_accept_refuses_to_write_over_an_edit_made_while_it_checked(
+    project_copy: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import palsov.validate
+    from palsov.link import accept
+
+    links = project_copy.data_dir / "links.ttl"
+    original = palsov.validate.validate_project
+
+    def someone_edits(*args: object, **kwargs: object) -> object:
+        with links.open("a", encoding="utf-8") as stream:
+            stream.write("# an edit made in an editor meanwhile\n")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(palsov.validate, "validate_project", someone_edits)
+    with pytest.raises(InputError, match=r"links.ttl: changed while the link was being checked; nothing was written"):
+        accept(project_copy, "actor:george-habash", "Q193491", ["a", "b"])
+    assert links.read_text(encoding="utf-8").endswith("# an edit made in an editor meanwhile\n")
+    assert "Q193491" not in links.read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -95,6 +96,71 @@ def test_parameters_are_typed_validated_and_never_pasted_into_the_text() -> None
     assert text == '"say \\"hi\\"\\n"'
     with pytest.raises(InputError, match="not a date"):
         Parameter("from", "_from_xsd_date", "date").term("1964-02-30")
+
+
+@pytest.mark.parametrize(
+    ("kind", "given", "bound"),
+    [
+        ("date", "1964-05-28", '"1964-05-28"^^<http://www.w3.org/2001/XMLSchema#date>'),
+        ("date", "1964-05-28+00:00", '"1964-05-28Z"^^<http://www.w3.org/2001/XMLSchema#date>'),
+        ("dateTime", "1964-05-28T09:30:00.500+02:00", '"1964-05-28T09:30:00.5+02:00"^^<{x}dateTime>'),
+        ("integer", "+007", '"7"^^<{x}integer>'),
+        ("nonNegativeInteger", "0", '"0"^^<{x}nonNegativeInteger>'),
+        ("decimal", "+0010.50", '"10.5"^^<{x}decimal>'),
+        ("decimal", "-.25", '"-0.25"^^<{x}decimal>'),
+        ("double", "1500", '"1.5E3"^^<{x}double>'),
+        ("double", "-INF", '"-INF"^^<{x}double>'),
+        ("boolean", "1", '"true"^^<{x}boolean>'),
+        ("gYear", "1964", '"1964"^^<{x}gYear>'),
+        ("string", 'say "hi"\n', '"say \\"hi\\"\\n"'),
+    ],
+)
+def test_every_parameter_type_is_bound_canonically(kind: str, given: str, bound: str) -> None:
+    expected = bound.format(x="http://www.w3.org/2001/XMLSchema#")
+    assert Parameter("p", f"_p_xsd_{kind}", kind).term(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "given"),
+    [
+        ("date", "19640101"),  # ISO 8601's basic format: not xsd:date
+        ("date", "1964-W01-1"),  # an ISO week date
+        ("date", "1964-02-30"),
+        ("date", '1964-01-01"^^xsd:date } UNION { ?s ?p ?o } #'),
+        ("dateTime", "1964-01-01"),
+        ("dateTime", "1964-01-01T25:00:00"),
+        ("integer", "1.0"),
+        ("positiveInteger", "0"),
+        ("decimal", '1" } ; ?s ?p ?o { "'),
+        ("decimal", "1e3"),
+        ("double", "1,5"),
+        ("boolean", "yes"),
+        ("boolean", 'true" } UNION { ?s ?p ?o . FILTER("a'),
+        ("gYear", "64"),
+    ],
+)
+def test_a_value_that_is_not_of_its_type_is_refused(kind: str, given: str) -> None:
+    with pytest.raises(InputError, match=r"parameter p: .* is not "):
+        Parameter("p", f"_p_xsd_{kind}", kind).term(given)
+
+
+def test_a_parameter_of_an_unknown_type_is_refused_when_the_query_is_read(tmp_path: Path) -> None:
+    query = tmp_path / "odd.rq"
+    query.write_text("#+ summary: odd\nSELECT ?x WHERE {\n  ?x ?p ?_size_xsd_hexBinary .\n}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"{query}: line 3: parameter \?_size_xsd_hexBinary has a type"):
+        find_query(tmp_path, "odd")
+    query.write_text("#+ summary: odd\nSELECT ?x WHERE { ?x ?p ?_name_en }\n", encoding="utf-8")
+    with pytest.raises(InputError, match="parameter \\?_name_en has a type palsov does not know \\('en'"):
+        find_query(tmp_path, "odd")
+
+
+def test_a_bad_date_on_the_command_line_is_one_line_and_exit_2(project: Project) -> None:
+    for value in ("19640101", "1964-W01-1"):
+        result = run_palsov("query", "cq-events-between", "--param", f"from={value}", cwd=project.root)
+        assert result.returncode == 2
+        assert result.stderr.strip() == (
+            f"palsov: error: parameter from: '{value}' is not a date (YYYY-MM-DD, optionally with a time zone)"
+        )
 
 
 # ------------------------------------------------------------------------------- pinned answers

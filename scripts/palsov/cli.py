@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -31,6 +31,34 @@ def _print_pairs(title: str, rows: list[tuple[str, str]]) -> None:
     for name, value in rows:
         table.add_row(name, value)
     console.print(table)
+
+
+def _network_options(timeout: float) -> Callable:
+    """--timeout and --retries, for a command that talks to a service."""
+
+    def decorate(command: Callable) -> Callable:
+        command = click.option(
+            "--retries",
+            default=4,
+            show_default=True,
+            type=click.IntRange(0, 20),
+            help="Retries on 429, 5xx, timeouts and dropped connections, with backoff that honours Retry-After.",
+        )(command)
+        return click.option(
+            "--timeout",
+            default=timeout,
+            show_default=True,
+            type=click.FloatRange(0.1),
+            help="Seconds for each request, from connecting to the last byte.",
+        )(command)
+
+    return decorate
+
+
+def _http_client(timeout: float, retries: int):
+    from .http_client import HttpClient
+
+    return HttpClient(timeout=timeout, retries=retries)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -177,20 +205,39 @@ def _conforming_graph(project: Project):
 
 @cli.command()
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
-def serve(port: int) -> None:
-    """Serve the build read-only at http://127.0.0.1:PORT/query until Ctrl-C."""
+@click.option(
+    "--timeout-s",
+    "timeout_s",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(0.1),
+    help="Seconds a query may run before it is stopped.",
+)
+@click.option(
+    "--allow-service",
+    "allowed",
+    multiple=True,
+    metavar="URL",
+    help="A SPARQL endpoint that queries may call with SERVICE (through palsov's own client); "
+    "by default every SERVICE is refused.",
+)
+def serve(port: int, timeout_s: float, allowed: tuple[str, ...]) -> None:
+    """Serve the build read-only at http://127.0.0.1:PORT/query until Ctrl-C (or SIGTERM, SIGHUP)."""
+    from .http_client import checked_url
     from .serve import HOST, served, served_triples
+    from .signals import Interrupted
 
+    for url in allowed:
+        checked_url(url)
     kg = _conforming_graph(_project())
     endpoint = f"http://{HOST}:{port}/query"
-    with served(served_triples(kg, endpoint), port):
-        console.print(f"SPARQL endpoint: {endpoint} (read-only; Ctrl-C stops it)", highlight=False)
-        sys.stdout.flush()  # a supervising process reads the URL before the server stops
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            console.print("stopped", highlight=False)
+    try:
+        with served(served_triples(kg, endpoint), port, timeout_s, frozenset(allowed)) as (_, front):
+            console.print(f"SPARQL endpoint: {endpoint} (read-only; Ctrl-C stops it)", highlight=False)
+            sys.stdout.flush()  # a supervising process reads the URL before the server stops
+            front.serve_forever()
+    except Interrupted:
+        console.print("stopped", highlight=False)
 
 
 @cli.command("load")
@@ -201,12 +248,15 @@ def serve(port: int) -> None:
     help="The store's Graph Store Protocol endpoint, e.g. http://localhost:7878/store.",
 )
 @click.option("--graph", metavar="IRI", help="Named graph to replace (default: the default graph).")
-def load_command(endpoint: str, graph: str | None) -> None:
+@_network_options(timeout=300.0)
+def load_command(endpoint: str, graph: str | None, timeout: float, retries: int) -> None:
     """Replace a graph of any store with the build (SPARQL 1.1 Graph Store Protocol, HTTP PUT)."""
+    from .http_client import checked_url
     from .load import push
 
+    checked_url(endpoint)
     kg = _conforming_graph(_project())
-    sent = push(list(kg.all_triples()), endpoint, graph)
+    sent = push(list(kg.all_triples()), endpoint, graph, _http_client(timeout, retries))
     console.print(f"loaded {sent} triples into {graph or 'the default graph'} of {endpoint}", highlight=False)
 
 
@@ -227,49 +277,84 @@ def plot_command() -> None:
         console.print(f"wrote {path}", highlight=False)
 
 
-@cli.group()
-@click.option(
-    "--endpoint",
-    default="https://query.wikidata.org/sparql",
-    show_default=True,
-    metavar="URL",
-    help="Wikidata's SPARQL endpoint, or a mirror.",
-)
-@click.option("--offline", is_flag=True, help="Answer from the cache only; never touch the network.")
-@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0.1), help="Seconds per request.")
-@click.option(
-    "--retries",
-    default=4,
-    show_default=True,
-    type=click.IntRange(0, 20),
-    help="Retries on 429, 5xx and timeouts, with backoff that honours Retry-After.",
-)
-@click.pass_context
-def link(context: click.Context, endpoint: str, offline: bool, timeout: float, retries: int) -> None:
-    """Check, suggest and enrich Wikidata links; accept a verified one."""
+_LINK_DEFAULTS = {"endpoint": "https://query.wikidata.org/sparql", "offline": False, "timeout": 60.0, "retries": 4}
+
+
+def _link_setting(context: click.Context, parameter: click.Parameter, value: object) -> None:
+    """The link options are read before the subcommand and after it (`palsov link check --offline`);
+    a value given after wins."""
+    if value is not None and value is not False:
+        context.meta.setdefault("palsov.link", {})[parameter.name] = value
+
+
+def _link_options(command: Callable) -> Callable:
+    options = [
+        click.option(
+            "--endpoint",
+            metavar="URL",
+            expose_value=False,
+            callback=_link_setting,
+            help=f"Wikidata's SPARQL endpoint, or a mirror (default {_LINK_DEFAULTS['endpoint']}).",
+        ),
+        click.option(
+            "--offline",
+            is_flag=True,
+            default=None,
+            expose_value=False,
+            callback=_link_setting,
+            help="Answer from the cache only; never touch the network.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(0.1),
+            expose_value=False,
+            callback=_link_setting,
+            help="Seconds for each request, from connecting to the last byte (default 60).",
+        ),
+        click.option(
+            "--retries",
+            type=click.IntRange(0, 20),
+            expose_value=False,
+            callback=_link_setting,
+            help="Retries on 429, 5xx, timeouts and dropped connections, honouring Retry-After (default 4).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _wikidata_client(project: Project):
     from .wikidata import Client
 
-    project = _project()
-    context.obj = (
-        project,
-        Client(
-            endpoint=endpoint,
-            cache_dir=project.wikidata_dir / "cache",
-            offline=offline,
-            timeout=timeout,
-            retries=retries,
-        ),
+    given = click.get_current_context().meta.get("palsov.link", {})
+    settings = {**_LINK_DEFAULTS, **given}
+    return Client(
+        endpoint=settings["endpoint"],
+        cache_dir=project.wikidata_dir / "cache",
+        offline=settings["offline"],
+        http=_http_client(settings["timeout"], settings["retries"]),
+        endpoint_named="endpoint" in given,
     )
 
 
+@cli.group()
+@_link_options
+def link() -> None:
+    """Check, suggest and enrich Wikidata links; accept a verified one.
+
+    The options may come before the subcommand or after it."""
+
+
 @link.command("check")
-@click.pass_obj
-def link_check(obj: tuple) -> None:
+@_link_options
+def link_check() -> None:
     """Compare every link with its item: labels, classes, dates, existence, redirects, sharing."""
     from .graph import KnowledgeGraph
     from .link import check
 
-    project, client = obj
+    project = _project()
+    client = _wikidata_client(project)
     findings = check(KnowledgeGraph.read(project), client)
     if not findings:
         console.print(f"every Wikidata link agrees with {client.endpoint}", highlight=False)
@@ -284,14 +369,15 @@ def link_check(obj: tuple) -> None:
 
 
 @link.command("suggest")
-@click.pass_obj
-def link_suggest(obj: tuple) -> None:
+@_link_options
+def link_suggest() -> None:
     """Propose items for unlinked actors and places, into dist/wikidata-proposals.csv (never the data)."""
     from .graph import KnowledgeGraph
     from .link import proposals_csv, suggest
     from .output import write_atomically
 
-    project, client = obj
+    project = _project()
+    client = _wikidata_client(project)
     proposals = suggest(KnowledgeGraph.read(project), client)
     out = project.dist_dir / "wikidata-proposals.csv"
     write_atomically(out, proposals_csv(proposals))
@@ -305,13 +391,14 @@ def link_suggest(obj: tuple) -> None:
 
 
 @link.command("enrich")
-@click.pass_obj
-def link_enrich(obj: tuple) -> None:
+@_link_options
+def link_enrich() -> None:
     """Fetch labels (ru, ar, he) and dates of the linked items into data/wikidata/enrichment.ttl."""
     from .graph import KnowledgeGraph
     from .link import enrich
 
-    project, client = obj
+    project = _project()
+    client = _wikidata_client(project)
     count, path = enrich(KnowledgeGraph.read(project), client, project)
     console.print(f"wrote {count} facts to {path}", highlight=False)
 
@@ -323,12 +410,11 @@ def link_enrich(obj: tuple) -> None:
     "--source", "sources", multiple=True, required=True, help="An independent source confirming the item; give two."
 )
 @click.option("--note", help="How the link was verified, in a sentence.")
-@click.pass_obj
-def link_accept(obj: tuple, resource: str, qid: str, sources: tuple[str, ...], note: str | None) -> None:
+def link_accept(resource: str, qid: str, sources: tuple[str, ...], note: str | None) -> None:
     """Record RESOURCE (e.g. actor:nikita-khrushchev) as the Wikidata item QID, with its sources."""
     from .link import accept
 
-    project, _ = obj
+    project = _project()
     accept(project, resource, qid, list(sources), note)
     console.print(f"linked {resource} to wd:{qid} in {project.data_dir / 'links.ttl'}", highlight=False)
 
@@ -386,26 +472,34 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     metavar="FROM=TO",
     help="Send the query's SERVICE <FROM> calls to TO instead (e.g. a local Wikidata mirror).",
 )
+@_network_options(timeout=60.0)
 def query_command(
     name: str,
     params: tuple[str, ...],
     format_name: str,
     endpoint: str | None,
     services: tuple[str, ...],
+    timeout: float,
+    retries: int,
 ) -> None:
     """Run the saved query NAME on the embedded store or on --endpoint."""
+    from .http_client import checked_url
     from .queries import find_query
     from .query import run_embedded, run_endpoint, with_services
 
     project = _project()
     saved = find_query(project.queries_dir, name)
-    text = with_services(saved, saved.bind(_pairs(params, "--param")), _pairs(services, "--service"))
+    redirected = _pairs(services, "--service")
+    for url in [*([endpoint] if endpoint else []), *redirected.values()]:
+        checked_url(url)
+    text = with_services(saved, saved.bind(_pairs(params, "--param")), redirected)
+    client = _http_client(timeout, retries)
     if endpoint:
-        results = run_endpoint(endpoint, text)
+        results = run_endpoint(endpoint, text, client)
     else:
         from .graph import KnowledgeGraph
 
-        results = run_embedded(KnowledgeGraph.read(project).store, text)
+        results = run_embedded(KnowledgeGraph.read(project).store, text, client)
     if format_name == "json":
         sys.stdout.write(results.to_json())
     elif format_name == "csv":
@@ -495,7 +589,7 @@ def bench(runs: int, sizes: str | None, rdflib_everywhere: bool) -> None:
 
 def main() -> None:
     try:
-        status = cli.main(standalone_mode=False)
+        status = cli.main(standalone_mode=False, prog_name="palsov")
     except UnsupportedError as error:
         _fail(f"palsov: unsupported: {error} (details in {write_crash_log(error)})", EXIT_UNSUPPORTED)
     except PalsovError as error:
@@ -503,8 +597,17 @@ def main() -> None:
     except click.exceptions.Abort:
         errors.print("palsov: aborted")
         sys.exit(130)
+    except click.UsageError as error:
+        command = error.ctx.command_path if error.ctx is not None else "palsov"
+        errors.print(
+            f"palsov: error: {error.format_message().rstrip('.')} (see '{command} --help')",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(2)
     except click.ClickException as error:
-        error.show()
+        errors.print(f"palsov: error: {error.format_message()}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
     except Exception as error:  # a bug: one line, and the traceback in a file for the report
         cause = str(error).strip().splitlines()[0] if str(error).strip() else "no message"

@@ -175,7 +175,7 @@ def export_all(
     write_atomically(context, jsonld.dumps({"@context": kg.context}))
     _ = kg.store  # loaded once, before any worker starts
     with contextlib.ExitStack() as stack:
-        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="palsov-export-")))
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=".export-", dir=folder)))
         unfinished = {name: stack.enter_context(atomic_file(paths[name])) for name, f in FORMATS.items() if f.block}
         pool = stack.enter_context(parallel.Workers(workers))  # left first: every child ends before cleanup
         # The timeline needs both the events' order (from the store) and the JSON-LD written.

@@ -30,13 +30,32 @@ def context_path(ontology_dir: Path) -> Path:
 
 @cache
 def load_context(path: Path) -> dict:
+    """The context of a context document, checked for what the compaction relies on: one line
+    naming the file and the term otherwise."""
+    from .parse import read_text
+
+    if not path.exists():
+        raise InputError(f"{path}: the JSON-LD context is missing")
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: the JSON-LD context is missing") from None
+        document = json.loads(read_text(path, "the JSON-LD context"))
     except json.JSONDecodeError as error:
         raise InputError(f"{path}: line {error.lineno}: not JSON ({error.msg})") from None
-    return document["@context"]
+    context = document.get("@context") if isinstance(document, dict) else None
+    if not isinstance(context, dict):
+        raise InputError(f'{path}: not a JSON-LD context document (an object with an "@context" object)')
+    for term, definition in context.items():
+        if term.startswith("@"):
+            continue
+        if isinstance(definition, dict):
+            keys = ("@id", "@type", "@language", "@container", "@reverse")
+            wrong = [k for k in keys if k in definition and not isinstance(definition[k], str)]
+            if ("@id" not in definition and "@reverse" not in definition) or wrong:
+                cause = f"{wrong[0]} is not a string" if wrong else "it has no @id"
+                raise InputError(f"{path}: the term definition of {term!r} is malformed ({cause})")
+        elif not isinstance(definition, str):
+            kind = type(definition).__name__
+            raise InputError(f"{path}: the term {term!r} maps to a {kind}, not an IRI or a term definition")
+    return context
 
 
 def _node_id(node: ox.NamedNode | ox.BlankNode) -> str:

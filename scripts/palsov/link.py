@@ -11,6 +11,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,11 +20,14 @@ from .errors import DataError, InputError
 from .export import WIKIDATA_GRAPH
 from .graph import KnowledgeGraph
 from .namespaces import SPARQL_PREFIXES
-from .output import write_atomically
+from .output import locked, write_durably
 from .project import Project
-from .wikidata import Client, values
+from .query import Results
+from .wikidata import WD, AnswerError, Client, item, value
 
-WD = "http://www.wikidata.org/entity/"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 LABEL_THRESHOLD = 0.85
 #: The Wikidata classes an actor of a type may be an instance of (checked: two public sources each).
 EXPECTED_CLASSES = {
@@ -158,26 +162,35 @@ SELECT ?item ?kind ?value WHERE {
 
 
 def fetch_items(client: Client, qids: list[str]) -> dict[str, Item]:
-    items = {qid: Item(qid) for qid in qids}
     if not qids:
-        return items
-    document = client.select(_FACTS % " ".join(f"wd:{q}" for q in sorted(set(qids))))
-    for item, kind, value in values(document, "item", "kind", "value"):
-        entry = items[item[len(WD) :]]
+        return {}
+    wanted = sorted(set(qids))
+    return client.select(_FACTS % " ".join(f"wd:{q}" for q in wanted), lambda results: _items(results, wanted)).value
+
+
+def _items(results: Results, qids: list[str]) -> dict[str, Item]:
+    items = {qid: Item(qid) for qid in qids}
+    for row in results.rows:
+        qid, kind, fact = item(row, "item"), value(row, "kind", "literal"), value(row, "value")
+        if qid not in items:
+            raise AnswerError(f"a row about wd:{qid}, which was not asked for")
+        entry = items[qid]
         if kind == "label":
-            entry.labels.add(value)
+            entry.labels.add(fact)
         elif kind == "alias":
-            entry.aliases.add(value)
+            entry.aliases.add(fact)
         elif kind == "description":
-            entry.description = value
+            entry.description = fact
         elif kind == "class":
-            entry.classes.add(value[len(WD) :])
+            entry.classes.add(item(row, "value"))
         elif kind == "born":
-            entry.born.add(value[:10])
+            entry.born.add(fact[:10])
         elif kind == "ended":
-            entry.ended.add(value[:10])
+            entry.ended.add(fact[:10])
         elif kind == "redirect":
-            entry.redirect = value[len(WD) :]
+            entry.redirect = item(row, "value")
+        else:
+            raise AnswerError(f"an unknown ?kind {kind!r}")
     return items
 
 
@@ -299,12 +312,7 @@ def suggest(kg: KnowledgeGraph, client: Client) -> list[Proposal]:
     names = sorted({n for r in wanted for n in r.names})
     if not names:
         return []
-    document = client.select(_CANDIDATES % " ".join(_literal(n) for n in names))
-    hits: dict[str, dict[str, str]] = defaultdict(dict)  # name -> item -> how
-    for name, item, how in values(document, "name", "item", "how"):
-        qid = item[len(WD) :]
-        if hits[name].get(qid) != "label":
-            hits[name][qid] = how
+    hits = client.select(_CANDIDATES % " ".join(_literal(n) for n in names), partial(_hits, set(names))).value
     items = fetch_items(client, sorted({q for found in hits.values() for q in found}))
     linked = {r.item: r.label for r in resources(kg).values() if r.item}
     proposals = []
@@ -340,6 +348,18 @@ def suggest(kg: KnowledgeGraph, client: Client) -> list[Proposal]:
     return sorted(proposals, key=lambda p: (p.label, -p.score, p.item))
 
 
+def _hits(names: set[str], results: Results) -> dict[str, dict[str, str]]:
+    """name -> item -> how it matched ("label" or "alias"), a label winning over an alias."""
+    hits: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in results.rows:
+        name, qid, how = value(row, "name", "literal"), item(row, "item"), value(row, "how", "literal")
+        if name not in names or how not in ("label", "alias"):
+            raise AnswerError(f"a row for {name!r} matched by {how!r}, which was not asked for")
+        if hits[name].get(qid) != "label":
+            hits[name][qid] = how
+    return hits
+
+
 def proposals_csv(proposals: list[Proposal]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -370,28 +390,17 @@ def enrich(kg: KnowledgeGraph, client: Client, project: Project) -> tuple[int, s
         " ".join(f"wd:{q}" for q in qids),
         ", ".join(f'"{lang}"' for lang in LANGUAGES),
     )
-    document = client.select(query)
-    triples = set()
-    for binding in document["results"]["bindings"]:
-        item, prop, value = binding["item"], binding["property"], binding["value"]
-        if value["type"] == "uri":
-            obj = ox.NamedNode(value["value"])
-        elif "xml:lang" in value:
-            obj = ox.Literal(value["value"], language=value["xml:lang"])
-        elif "datatype" in value:
-            obj = ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
-        else:
-            obj = ox.Literal(value["value"])
-        triples.add(ox.Triple(ox.NamedNode(item["value"]), ox.NamedNode(prop["value"]), obj))
+    answer = client.select(query, partial(_enrichment, set(qids)))
+    triples = answer.value
     graph = WIKIDATA_GRAPH
-    retrieved = client.retrieved(query) or date.today().isoformat()
+    retrieved = answer.retrieved
     about = [
         ox.Triple(
             graph,
             ox.NamedNode("http://purl.org/dc/terms/title"),
             ox.Literal("Facts fetched from Wikidata for the linked items", language="en"),
         ),
-        ox.Triple(graph, ox.NamedNode("http://purl.org/dc/terms/source"), ox.NamedNode(client.endpoint)),
+        ox.Triple(graph, ox.NamedNode("http://purl.org/dc/terms/source"), ox.NamedNode(answer.endpoint)),
         ox.Triple(
             graph,
             ox.NamedNode("http://www.w3.org/ns/prov#generatedAtTime"),
@@ -412,12 +421,34 @@ def enrich(kg: KnowledgeGraph, client: Client, project: Project) -> tuple[int, s
     )
     header = (
         f"# Wikidata enrichment: labels in {', '.join(LANGUAGES)} and dates of the linked items, "
-        f"retrieved {retrieved} from {client.endpoint}.\n# Written by `palsov link enrich`; "
+        f"retrieved {retrieved} from {answer.endpoint}.\n# Written by `palsov link enrich`; "
         "reproducible from data/wikidata/cache/ with --offline. Wikidata's data are CC0.\n"
     )
     path = project.enrichment_file
-    write_atomically(path, header.encode() + body)
+    with locked(project.data_dir):
+        write_durably(path, header.encode() + body)
     return len(triples), str(path)
+
+
+_ENRICHED = {RDFS_LABEL, *(f"http://www.wikidata.org/prop/direct/{p}" for p in ("P569", "P570", "P571", "P576"))}
+
+
+def _enrichment(qids: set[str], results: Results) -> set[ox.Triple]:
+    """The facts as triples: labels in our languages and the four dates, of the items asked for."""
+    triples = set()
+    for row in results.rows:
+        qid, prop = item(row, "item"), value(row, "property", "uri")
+        if qid not in qids or prop not in _ENRICHED:
+            raise AnswerError(f"a fact {prop} of wd:{qid}, which was not asked for")
+        fact = row.get("value")
+        if fact is None or fact["type"] != "literal":
+            raise AnswerError(f"?value of wd:{qid} {prop} is not a literal")
+        if "xml:lang" in fact:
+            obj = ox.Literal(fact["value"], language=fact["xml:lang"])
+        else:
+            obj = ox.Literal(fact["value"], datatype=ox.NamedNode(fact.get("datatype", XSD_STRING)))
+        triples.add(ox.Triple(ox.NamedNode(WD + qid), ox.NamedNode(prop), obj))
+    return triples
 
 
 def valid_qid(qid: str) -> str:
@@ -432,34 +463,114 @@ def valid_qid(qid: str) -> str:
 
 def accept(project: Project, resource: str, qid: str, sources: list[str], note: str | None = None) -> None:
     """Record a verified link in data/links.ttl: owl:sameAs and the oa:identifying annotation that
-    says how it was verified. A candidate on the same resource is withdrawn with its note."""
-    from .namespaces import BASE, PREFIXES
-    from .parse import read_triples
+    says how it was verified, appended as a block of its own; the file's hand-written layout is
+    kept as it is. A candidate on the same resource is withdrawn with the record that judged it
+    (their blocks are taken out). One writer at a time: data/ is locked from reading the data to
+    writing the file, so two accepts at once keep both links."""
+    from .namespaces import BASE
     from .validate import validate_project
 
     qid = valid_qid(qid)
     distinct = sorted({s.strip() for s in sources if s.strip()})
     if len(distinct) < 2:
         raise InputError("a link needs two independent sources (--source twice): one is a candidate, not a link")
-    kg = KnowledgeGraph.read(project)
-    known = resources(kg)
-    iri = resource if resource.startswith("http") else BASE + "id/" + resource.replace(":", "/", 1)
-    if iri not in known:
-        raise InputError(f"{resource}: no such actor or place in the data")
-    holders = [r.label for r in known.values() if r.item == qid and r.iri != iri]
-    if holders:
-        raise InputError(f"wd:{qid} is already linked from {holders[0]}; one item denotes one thing")
     path = project.data_dir / "links.ttl"
-    triples = set(read_triples(path)) if path.exists() else set()
-    subject, item = ox.NamedNode(iri), ox.NamedNode(WD + qid)
-    record = ox.NamedNode(f"{BASE}id/link/{iri.rsplit('/', 1)[1]}")
-    # Withdraw the candidate and the record that judged it.
-    candidate = ox.NamedNode("https://w3id.org/palsov/ontology#wikidataCandidate")
-    triples = {t for t in triples if not (t.subject == subject and t.predicate == candidate)}
-    triples = {t for t in triples if t.subject != record}
+    with locked(project.data_dir):
+        before = _current(path)
+        known = resources(KnowledgeGraph.read(project))
+        iri = resource if resource.startswith("http") else BASE + "id/" + resource.replace(":", "/", 1)
+        if iri not in known:
+            raise InputError(f"{resource}: no such actor or place in the data")
+        holders = [r.label for r in known.values() if r.item == qid and r.iri != iri]
+        if holders:
+            raise InputError(f"wd:{qid} is already linked from {holders[0]}; one item denotes one thing")
+        subject = ox.NamedNode(iri)
+        record = ox.NamedNode(f"{BASE}id/link/{iri.rsplit('/', 1)[1]}")
+        text = before.decode("utf-8") if before is not None else _LINKS_HEADER
+        kept = _without_candidate(path, text, subject, record)
+        triples = _link_triples(subject, ox.NamedNode(WD + qid), record, distinct, note)
+        text = kept + _block(text, triples, f"{resource} is wd:{qid}")
+        # Check the result before it replaces the file: a link that breaks a shape is not written.
+        with tempfile.TemporaryDirectory() as folder:
+            trial = Path(folder) / "links.ttl"
+            trial.write_text(text, encoding="utf-8")
+            files = [trial if p == path else p for p in project.data_files()]
+            if path not in project.data_files():
+                files.append(trial)
+            report = validate_project(project, files)
+            if not report.passes():
+                raise DataError("the link would break the data:\n" + report.to_text().rstrip())
+        if _current(path) != before:
+            raise InputError(f"{path}: changed while the link was being checked; nothing was written, run it again")
+        write_durably(path, text.encode("utf-8"))
+
+
+_LINKS_HEADER = (
+    "# palsov data \u2014 Wikidata links (owl:sameAs), each with the annotation that records how it was "
+    "verified, and unverified candidates.\n"
+)
+_CANDIDATE = ox.NamedNode("https://w3id.org/palsov/ontology#wikidataCandidate")
+_PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.?\s*$", re.M | re.I)
+
+
+def _current(path: Path) -> bytes | None:
+    from .parse import regular_file
+
+    if not path.exists():
+        return None
+    regular_file(path)
+    return path.read_bytes()
+
+
+def _prefixes(text: str) -> dict[str, str]:
+    return {match.group(1) or "": match.group(2) for match in _PREFIX_LINE.finditer(text)}
+
+
+def _parsed(text: str) -> set[ox.Triple]:
+    return {q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)}
+
+
+def _without_candidate(path: Path, text: str, subject: ox.NamedNode, record: ox.NamedNode) -> str:
+    """The text without the blocks (paragraphs) that state the resource's candidate or its record;
+    an InputError if they share a block with other statements, which only a person should edit."""
+
+    def withdrawn(triple: ox.Triple) -> bool:
+        return triple.subject == record or (triple.subject == subject and triple.predicate == _CANDIDATE)
+
+    try:
+        everything = _parsed(text)
+    except SyntaxError as error:
+        raise InputError(f"{path}: line {error.lineno}: {error.msg}") from None
+    if not any(withdrawn(t) for t in everything):
+        return text
+    declarations = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in _prefixes(text).items())
+    paragraphs = re.split(r"(\n[ \t]*\n)", text)
+    kept = []
+    for n in range(0, len(paragraphs), 2):
+        paragraph, separator = paragraphs[n], paragraphs[n + 1] if n + 1 < len(paragraphs) else ""
+        try:
+            stated = _parsed(declarations + paragraph)
+        except SyntaxError:
+            stated = set()
+        if stated and all(withdrawn(t) for t in stated):
+            continue
+        kept.append(paragraph + separator)
+    result = "".join(kept).rstrip("\n") + "\n"  # no blank lines left where the paragraphs were, at the end
+    if _parsed(result) != {t for t in everything if not withdrawn(t)}:
+        line = next((n for n, line in enumerate(text.splitlines(), 1) if "wikidataCandidate" in line), 1)
+        raise InputError(
+            f"{path}: line {line}: the candidate to withdraw shares its paragraph with other statements; "
+            "withdraw it by hand, then accept the link"
+        )
+    return result
+
+
+def _link_triples(
+    subject: ox.NamedNode, item: ox.NamedNode, record: ox.NamedNode, sources: list[str], note: str | None
+) -> list[ox.Triple]:
     oa = "http://www.w3.org/ns/oa#"
     how = note or "Verified by hand: two independent sources confirm the item."
-    triples |= {
+    return [
         ox.Triple(subject, ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs"), item),
         ox.Triple(
             record, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(oa + "Annotation")
@@ -472,22 +583,25 @@ def accept(project: Project, resource: str, qid: str, sources: list[str], note: 
             ox.NamedNode("http://purl.org/dc/terms/created"),
             ox.Literal(date.today().isoformat(), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
         ),
-        ox.Triple(record, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"), ox.Literal(how, language="en")),
-        *(ox.Triple(record, ox.NamedNode("http://purl.org/dc/terms/source"), ox.Literal(s)) for s in distinct),
-    }
-    header = (
-        b"# palsov data \xe2\x80\x94 Wikidata links (owl:sameAs), each with the annotation that records how it "
-        b"was verified, and unverified candidates.\n"
-    )
-    text = header + ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
-    # Check the result before it replaces the file: a link that breaks a shape is not written.
-    with tempfile.TemporaryDirectory() as folder:
-        trial = Path(folder) / "links.ttl"
-        trial.write_bytes(text)
-        files = [trial if p == path else p for p in project.data_files()]
-        if path not in project.data_files():
-            files.append(trial)
-        report = validate_project(project, files)
-        if not report.passes():
-            raise DataError("the link would break the data:\n" + report.to_text().rstrip())
-    write_atomically(path, text)
+        ox.Triple(record, ox.NamedNode(RDFS_COMMENT), ox.Literal(how, language="en")),
+        *(ox.Triple(record, ox.NamedNode("http://purl.org/dc/terms/source"), ox.Literal(s)) for s in sources),
+    ]
+
+
+def _block(text: str, triples: list[ox.Triple], title: str) -> str:
+    """The triples as a paragraph to append to the file, in the prefixed names it declares (and
+    full IRIs for the rest), after a blank line and a comment saying what it records."""
+    declared = _prefixes(text)
+    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=declared).decode("utf-8")
+    statements = []  # the file's own layout: the subject on a line of its own, then its statements
+    for line in body.splitlines():
+        if not line.strip() or _PREFIX_LINE.match(line):
+            continue
+        if line.startswith("\t"):
+            statements.append("    " + line.strip())
+        else:
+            subject, rest = line.split(" ", 1)
+            statements += [*([""] if statements else []), subject, "    " + rest]
+    lines = "\n".join(statements)
+    lead = "" if text.endswith("\n") else "\n"
+    return f"{lead}\n# {title}: accepted with palsov link accept on {date.today().isoformat()}.\n{lines}\n"

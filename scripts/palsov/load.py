@@ -2,19 +2,17 @@
 
 One HTTP PUT replaces the target graph (or the default graph) in a single request, which stores
 apply as one transaction: the graph holds either its old content or the whole build, never a
-part of it.
+part of it. A PUT may be repeated, so a dropped connection or a busy store is retried.
 """
 
 from __future__ import annotations
 
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import pyoxigraph as ox
 
-from . import __version__
 from .errors import InputError
+from .http_client import HttpClient, checked_url
 
 
 def graph_url(endpoint: str, graph: str | None) -> str:
@@ -25,24 +23,18 @@ def graph_url(endpoint: str, graph: str | None) -> str:
     return f"{endpoint}{separator}graph={urllib.parse.quote(graph, safe='')}"
 
 
-def push(triples: list[ox.Triple], endpoint: str, graph: str | None = None, timeout: float = 120) -> int:
+def push(triples: list[ox.Triple], endpoint: str, graph: str | None = None, client: HttpClient | None = None) -> int:
     """PUT the triples as N-Triples; returns how many were sent, or raises an InputError."""
+    checked_url(endpoint)
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    request = urllib.request.Request(
+    response = (client or HttpClient(timeout=300)).request(
+        "PUT",
         graph_url(endpoint, graph),
-        data=body,
-        method="PUT",
-        headers={"Content-Type": "application/n-triples", "User-Agent": f"palsov/{__version__}"},
+        content=body,
+        headers={"Content-Type": "application/n-triples"},
+        service="the store",
     )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            response.read()
-    except urllib.error.HTTPError as error:
-        detail = error.read().decode(errors="replace").strip().splitlines()
-        reason = f": {detail[0]}" if detail else ""
-        raise InputError(f"{endpoint}: the store refused the graph ({error.code} {error.reason}{reason})") from None
-    except urllib.error.URLError as error:
-        raise InputError(f"{endpoint}: cannot reach the store ({error.reason})") from None
-    except TimeoutError:
-        raise InputError(f"{endpoint}: no answer within {timeout:.0f} s") from None
+    if response.status >= 300:
+        detail = f": {response.first_line()}" if response.first_line() else ""
+        raise InputError(f"{endpoint}: the store refused the graph ({response.status} {response.reason}{detail})")
     return len(triples)

@@ -4,7 +4,8 @@ The exports all read the same sorted N-Triples (hundreds of megabytes at a milli
 child forked when its task starts sees the parent's memory as it is then, copy-on-write, so
 nothing large is copied or sent down a pipe; each task writes its own file. A task can start
 before the parent has finished preparing what later tasks need (the store's counts and the
-events' order are asked while the parent sorts).
+events' order are asked while the parent sorts). The children die with the parent: killed when it
+fails or is stopped, and by the kernel when it dies of SIGKILL.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from __future__ import annotations
 import os
 import pickle
 import select
+import signal
 import sys
 import traceback
 from collections.abc import Callable
 from types import TracebackType
+
+from .signals import die_with_parent
 
 #: Longest error report a child sends back; a pipe holds this much without blocking the child.
 _REPORT_LIMIT = 16_000
@@ -58,11 +62,13 @@ class Workers:
         sys.stdout.flush()
         sys.stderr.flush()
         read_end, write_end = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: run the task, report, and leave without unwinding the parent's stack
             os.close(read_end)
             status = 0
             try:
+                die_with_parent(parent)
                 task()
             except BaseException as error:
                 status = 1
@@ -101,9 +107,13 @@ class Workers:
     ) -> None:
         if error is None:
             self.wait()
-        else:
-            while self._running:  # the parent's own error wins; the children are still waited for
-                self._reap()
+            return
+        # The parent's own error wins: what the children are doing is no longer wanted.
+        for pid, (read_end, _) in self._running.items():
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(read_end)
+        self._running.clear()
 
 
 class Countdown:

@@ -66,8 +66,11 @@ class Project:
 
 
 def _turtle_files(folder: Path) -> list[Path]:
-    """The RDF files of a folder: Turtle, and N-Triples (a subset of Turtle, quicker to read)."""
-    return sorted([*folder.rglob("*.ttl"), *folder.rglob("*.nt")])
+    """The RDF files under a folder: Turtle, and N-Triples (a subset of Turtle, quicker to read);
+    a folder that cannot be read is an error, never a silent gap in the build."""
+    from .parse import files_under
+
+    return files_under(folder, (".ttl", ".nt"))
 
 
 def _looks_like_root(folder: Path) -> bool:

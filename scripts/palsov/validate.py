@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from .errors import PalsovError, ShapesError
 from .graph import KnowledgeGraph
 from .namespaces import SHAPES
-from .parse import read_triples
+from .parse import read_text, read_triples
 from .project import Project
 from .queries import SavedQuery, saved_queries
 from .report import Report, Result
@@ -316,7 +316,7 @@ def _source_file_results(store: ox.Store, source_file: Path | None) -> Iterable[
     if source_file is None:
         return
     source = ox.NamedNode(SOURCE_IRI)
-    text = source_file.read_text(encoding="utf-8")
+    text = read_text(source_file, "the source article")
 
     def fail(message: str, value: Term | None = None) -> Result:
         return Result(
