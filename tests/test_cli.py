@@ -33,7 +33,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_build_writes_every_export_and_reports_counts(project_copy: Project) -> None:
     result = run_palsov("build", cwd=project_copy.root)
     assert result.returncode == 0, result.stderr
-    assert "events" in result.stdout and "37" in result.stdout
+    assert "events" in result.stdout and "40" in result.stdout
     assert "conforms: 0 violations" in result.stdout
     written = set(snapshot(project_copy.dist_dir))
     assert {f"palsov.{f.extension}" for f in FORMATS.values()} <= written

@@ -21,6 +21,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDFS, SH, SKOS
 from rdflib.term import Node
 
+from .edtfcheck import edtf_results
 from .errors import InputError
 from .graph import KnowledgeGraph
 from .namespaces import SHAPES
@@ -118,6 +119,7 @@ def validate(
         *_sparql_results(kg.store, shapes, labels),
         *_source_file_results(kg.store, source_file),
         *_integrity_results(kg.store, integrity_queries, labels),
+        *edtf_results(kg.store),
     ]
     return Report(results)
 

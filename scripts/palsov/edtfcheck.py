@@ -1,0 +1,188 @@
+"""Every time span's EDTF is valid EDTF, read by a maintained EDTF parser, and agrees with its bounds.
+
+The rules are the ontology's (ontology/time.ttl and the time-qualifier scheme): `palsov:edtf` is the
+date as the source words it, and the qualifier says how it bounds the span (CIDOC CRM's outer and
+inner bounds, P82a/P81a/P81b/P82b):
+
+- a single date or a one-of set, no qualifier: the thing happened within it (P82a, P82b);
+- an interval: its start gives P82a/P81a, its end P81b/P82b; an open or unknown end gives none; after
+  an "after" qualifier the start is only an earliest beginning (P82a);
+- a date or a one-of set qualified "attested" (at the time, as early as, by): the thing held at some
+  time within it, so it had begun by its last day (P81a) and had not ended before its first (P81b);
+- a date qualified "continued after": it had begun by the date's last day (P81a) and still held
+  the day after (P81b);
+- a date qualified "after" (following, soon after, a few weeks after): it began no earlier (P82a);
+- `XXXX`: the source gives no date.
+
+A bound the EDTF does not give must be an inference of ours: the object of an `rdf:Statement` that
+is the body of a `palsov:inferring` annotation. SHACL cannot call a parser, so `palsov validate`
+runs this check beside the shapes and reports it as the result of `palsovsh:EdtfCheck`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from edtf import parse_edtf
+from edtf.parser.edtf_exceptions import EDTFParseException
+from edtf.parser.parser_classes import (
+    Interval,
+    Level1Interval,
+    Level2Interval,
+    MultipleDates,
+    OneOfASet,
+    UnspecifiedIntervalSection,
+)
+
+from .namespaces import CRM, PALSOV, SHAPES, VOCAB
+from .report import Result, short_name
+
+EDTF_CHECK = str(SHAPES) + "EdtfCheck"
+UNDATED = "XXXX"
+P82A, P81A, P81B, P82B = (
+    str(CRM[name])
+    for name in (
+        "P82a_begin_of_the_begin",
+        "P81a_end_of_the_begin",
+        "P81b_begin_of_the_end",
+        "P82b_end_of_the_end",
+    )
+)
+BOUNDS = (P82A, P81A, P81B, P82B)
+_QUALIFIER = str(VOCAB) + "time-qualifier/"
+#: The top qualifiers whose narrower concepts bound a span as they do.
+ATTESTED, CONTINUED_AFTER, AFTER = (_QUALIFIER + name for name in ("attested", "continued-after", "after"))
+
+_SPANS = f"""
+PREFIX palsov: <{PALSOV}>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?span ?edtf ?family ?bound ?value ?inferred WHERE {{
+  ?span palsov:edtf ?edtf .
+  OPTIONAL {{
+    ?span palsov:qualifier/skos:broader* ?family .
+    FILTER (?family IN (<{ATTESTED}>, <{CONTINUED_AFTER}>, <{AFTER}>))
+  }}
+  OPTIONAL {{
+    VALUES ?bound {{ {" ".join(f"<{b}>" for b in BOUNDS)} }}
+    ?span ?bound ?value .
+    BIND (EXISTS {{
+      ?statement <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?span ;
+                 <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> ?bound ;
+                 <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?value .
+      ?inference <http://www.w3.org/ns/oa#hasBody> ?statement ;
+                 <http://www.w3.org/ns/oa#motivatedBy> <{PALSOV}inferring> .
+    }} AS ?inferred)
+  }}
+}}"""
+
+
+@dataclass
+class _Span:
+    edtf: str
+    family: str | None
+    bounds: dict[str, str]  # bound property -> xsd:date lexical form
+    inferred: set[str]
+
+
+def edtf_results(store: ox.Store) -> Iterator[Result]:
+    """One result for every EDTF value that does not parse or disagrees with its span's bounds."""
+    for span, found in sorted(_spans(store).items()):
+        for bound, value, message in _disagreements(found):
+            yield Result(
+                shape=EDTF_CHECK,
+                focus=span,
+                message=message,
+                path=bound,
+                value=value,
+                component=EDTF_CHECK,
+                source=EDTF_CHECK,
+            )
+
+
+def _spans(store: ox.Store) -> dict[str, _Span]:
+    spans: dict[str, _Span] = {}
+    for row in store.query(_SPANS):
+        found = spans.setdefault(
+            row["span"].value,
+            _Span(row["edtf"].value, row["family"].value if row["family"] else None, {}, set()),
+        )
+        if row["bound"] is not None:
+            found.bounds[row["bound"].value] = row["value"].value
+            if row["inferred"].value == "true":
+                found.inferred.add(row["bound"].value)
+    return spans
+
+
+def _disagreements(span: _Span) -> Iterable[tuple[str | None, str | None, str]]:
+    try:
+        given = given_bounds(span.edtf, span.family)
+    except EDTFParseException:
+        yield None, span.edtf, f"'{span.edtf}' is not valid EDTF (ISO 8601-2), as an EDTF parser reads it."
+        return
+    except ValueError as error:
+        yield None, span.edtf, str(error)
+        return
+    for bound in BOUNDS:
+        expected, actual = given.get(bound), span.bounds.get(bound)
+        if expected is not None and actual != expected:
+            yield (
+                bound,
+                actual,
+                f"The EDTF '{span.edtf}' gives {short_name(bound)} {expected}, but the span has {actual or 'none'}.",
+            )
+        elif expected is None and actual is not None and bound not in span.inferred:
+            yield (
+                bound,
+                actual,
+                f"{short_name(bound)} {actual} is neither given by the EDTF '{span.edtf}' nor recorded as an"
+                " inference of ours (an rdf:Statement in the body of a palsov:inferring annotation).",
+            )
+
+
+def given_bounds(edtf: str, family: str | None = None) -> dict[str, str]:
+    """The bounds an EDTF value gives under a qualifier family: bound property -> ISO date."""
+    if edtf == UNDATED:
+        return {}
+    parsed = parse_edtf(edtf)
+    if isinstance(parsed, Interval | Level1Interval | Level2Interval):
+        start, end = _days(parsed.lower), _days(parsed.upper)
+        bounds = {P82A: start[0], P81A: None if family == AFTER else start[1], P81B: end[0], P82B: end[1]}
+    elif isinstance(parsed, OneOfASet | MultipleDates) and family != ATTESTED:
+        low, high = _days(parsed)
+        bounds = {P82A: low, P82B: high}
+    else:
+        low, high = _days(parsed)
+        if family == ATTESTED:
+            bounds = {P81A: high, P81B: low}
+        elif family == CONTINUED_AFTER:
+            bounds = {P81A: high, P81B: _next_day(high)}
+        elif family == AFTER:
+            bounds = {P82A: low}
+        else:
+            bounds = {P82A: low, P82B: high}
+    if family in (ATTESTED, CONTINUED_AFTER) and P82A in bounds:
+        raise ValueError(
+            f"A span that held at a time ('{edtf}', qualified as attested) is given one date, not a range."
+        )
+    return {bound: day for bound, day in bounds.items() if day is not None}
+
+
+def _next_day(day: str | None) -> str | None:
+    return None if day is None else (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+
+
+def _days(part: object) -> tuple[str | None, str | None]:
+    """The first and last day a date, a set or an interval endpoint allows (None where open or unknown)."""
+    if isinstance(part, UnspecifiedIntervalSection):
+        return None, None
+    return _day(part.lower_strict()), _day(part.upper_strict())
+
+
+def _day(value: time.struct_time | float) -> str | None:
+    if isinstance(value, float):  # ±infinity: an open set ("[..1965]")
+        return None
+    return dt.date(value.tm_year, value.tm_mon, value.tm_mday).isoformat()
