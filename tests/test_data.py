@@ -78,10 +78,10 @@ def test_every_quote_keeps_its_context(kg: KnowledgeGraph, text: str) -> None:
 def test_every_assertion_carries_evidence(kg: KnowledgeGraph) -> None:
     assertions = {s for cls in ASSERTION_CLASSES for s in kg.data.subjects(RDF.type, cls)}
     evidenced = set(kg.data.objects(None, OA.hasBody))
-    assert len(assertions) == 102
+    assert len(assertions) == 103
     assert sorted(assertions - evidenced) == []
     stats = compute(kg.store)
-    assert (stats.assertions, stats.assertions_with_evidence) == (102, 102)
+    assert (stats.assertions, stats.assertions_with_evidence) == (103, 103)
     explanations = set(kg.data.subjects(RDF.type, RDF.Statement)) & set(kg.data.objects(None, OA.hasBody))
     assert len(explanations) > 14
 
@@ -91,7 +91,7 @@ def test_counts_are_pinned(kg: KnowledgeGraph) -> None:
     assert counts == {
         "events": 40,
         "actors": 47,
-        "stances": 55,
+        "stances": 56,
         "relations": 1,
         "missions": 3,
         "evidence": 93,

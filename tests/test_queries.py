@@ -291,7 +291,7 @@ def test_relation_and_missions_with_dates_and_successors(kg: KnowledgeGraph) -> 
             "russian-embassy-to-palestine",
             "Russian Federation to Palestine Liberation Organization",
             None,
-            "not dated by the source (from 1991 by our reading)",
+            "not dated by the source (began no earlier than 1991, by our reading)",
             None,
         ),
         (
@@ -299,7 +299,7 @@ def test_relation_and_missions_with_dates_and_successors(kg: KnowledgeGraph) -> 
             "soviet-embassy-to-palestine",
             "Soviet Union to Palestine Liberation Organization",
             None,
-            "not dated by the source (until after 1991 by our reading)",
+            "not dated by the source (ended no earlier than 1991, by our reading)",
             "Russian Embassy to Palestine",
         ),
     ]
@@ -329,6 +329,7 @@ def test_who_praised_or_criticised_soviet_conduct(kg: KnowledgeGraph) -> None:
         ("Government of Israel", "support", "at the time of the praise, after November 1988"),
         ("United States Department of State", "support", "at the time of the praise, after November 1988"),
         ("Abdullah Hourani", "opposition", "in September 1990"),
+        ("Abdullah Hourani", "opposition", "at the time he said it, after September 1990"),
     ]
 
 
