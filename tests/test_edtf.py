@@ -6,7 +6,18 @@ from __future__ import annotations
 import pytest
 from edtf.parser.edtf_exceptions import EDTFParseException
 
-from palsov.edtfcheck import AFTER, ATTESTED, CONTINUED_AFTER, P81A, P81B, P82A, P82B, edtf_results, given_bounds
+from palsov.edtfcheck import (
+    AFTER,
+    ATTESTED,
+    CONTINUED_AFTER,
+    P81A,
+    P81B,
+    P82A,
+    P82B,
+    NotOneDate,
+    edtf_results,
+    given_bounds,
+)
 from palsov.graph import KnowledgeGraph
 
 
@@ -39,8 +50,22 @@ def test_values_an_edtf_parser_rejects(edtf: str) -> None:
 
 
 def test_a_state_attested_at_a_time_is_given_one_date_not_a_range() -> None:
-    with pytest.raises(ValueError, match="one date"):
+    with pytest.raises(NotOneDate, match="one date"):
         given_bounds("1947/1948", ATTESTED)
+
+
+def test_leap_days_are_read_in_their_own_year() -> None:
+    """Values are parsed once per form, with their years replaced by a leap or a common year."""
+    assert given_bounds("1964-02-29") == {P82A: "1964-02-29", P82B: "1964-02-29"}
+    assert given_bounds("1964-02/1965-02") == {
+        P82A: "1964-02-01",
+        P81A: "1964-02-29",
+        P81B: "1965-02-01",
+        P82B: "1965-02-28",
+    }
+    with pytest.raises(ValueError):
+        given_bounds("1965-02-29")
+    assert given_bounds("{1960, 1965, 1970}") == {P82A: "1960-01-01", P82B: "1970-12-31"}
 
 
 def test_every_edtf_value_of_the_data_parses_and_agrees_with_its_bounds(kg: KnowledgeGraph) -> None:
