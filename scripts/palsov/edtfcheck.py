@@ -25,7 +25,7 @@ import calendar
 import datetime as dt
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -100,13 +100,14 @@ class _Span:
     inferred: set[tuple[str, str]]  # (bound property, value) recorded as inferences of ours
 
 
-def edtf_results(store: ox.Store) -> Iterator[Result]:
+def edtf_results(store: ox.Store, label: Callable[[str], str | None] = lambda _: None) -> Iterator[Result]:
     """One result for every EDTF value that does not parse or disagrees with its span's bounds."""
     for span, found in sorted(_spans(store).items()):
         for bound, value, message in _disagreements(found):
             yield Result(
                 shape=EDTF_CHECK,
                 focus=span,
+                focus_label=label(span),
                 message=message,
                 path=bound,
                 value=value,

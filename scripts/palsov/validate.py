@@ -119,7 +119,7 @@ def validate(
         *_sparql_results(kg.store, shapes, labels),
         *_source_file_results(kg.store, source_file),
         *_integrity_results(kg.store, integrity_queries, labels),
-        *edtf_results(kg.store),
+        *edtf_results(kg.store, labels.get),
     ]
     return Report(results)
 
