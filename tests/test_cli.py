@@ -33,7 +33,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_build_writes_every_export_and_reports_counts(project_copy: Project) -> None:
     result = run_palsov("build", cwd=project_copy.root)
     assert result.returncode == 0, result.stderr
-    assert "events" in result.stdout and "37" in result.stdout
+    assert "events" in result.stdout and "40" in result.stdout
     assert "no violations: 0 violations" in result.stdout
     written = set(snapshot(project_copy.dist_dir))
     assert {f"palsov.{f.extension}" for f in FORMATS.values()} <= written
@@ -84,19 +84,19 @@ def test_validate_reports_in_text_json_and_turtle(project: Project) -> None:
     informational results (actors without Wikidata)."""
     text = run_palsov("validate", cwd=project.root)
     assert text.returncode == 0, text.stdout + text.stderr
-    assert "no violations: 0 violations, 0 warnings, 18 infos (sh:conforms false" in text.stdout
+    assert "no violations: 0 violations, 0 warnings, 20 infos (sh:conforms false" in text.stdout
 
     as_json = run_palsov("validate", "--format", "json", cwd=project.root)
     document = json.loads(as_json.stdout)
     assert document["conforms"] is False and document["passes"] is True
-    assert document["counts"] == {"violation": 0, "warning": 0, "info": 18}
+    assert document["counts"] == {"violation": 0, "warning": 0, "info": 20}
     assert {r["resultSeverity"]["value"] for r in document["results"]} == {str(SH.Info)}
 
     as_turtle = run_palsov("validate", "--format", "turtle", cwd=project.root)
     report = Graph().parse(data=as_turtle.stdout, format="turtle")
     node = report.value(predicate=RDF.type, object=SH.ValidationReport)
     assert report.value(node, SH.conforms).toPython() is False
-    assert len(list(report.objects(node, SH.result))) == 18
+    assert len(list(report.objects(node, SH.result))) == 20
 
 
 def test_validate_given_files_reports_faults_grouped_by_shape(project_copy: Project, tmp_path: Path) -> None:

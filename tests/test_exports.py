@@ -85,7 +85,7 @@ def test_jsonld_reads_as_plain_json_with_short_keys(dist: Path) -> None:
     assert (span["earliest"], span["latestStart"], span["edtf"]) == (
         "1947-01-01",
         "1947-12-31",
-        "1947/..",
+        "1947/",
     )
     context = json.loads((dist / "palsov-context-0.1.0.jsonld").read_text(encoding="utf-8"))
     assert context["@context"] == document["@context"]
@@ -109,9 +109,8 @@ def test_timeline_is_framed_in_order_with_actors_roles_and_quotes(
     text = project.source_text.read_text(encoding="utf-8")
     for event in events:
         assert event["hasTime"]["edtf"]
-        for participation in (
-            event["participation"] if isinstance(event["participation"], list) else [event["participation"]]
-        ):
+        participations = event.get("participation", [])  # the wars: the source names no belligerent
+        for participation in participations if isinstance(participations, list) else [participations]:
             assert participation["value"]["label"] and participation["hasRole"]["prefLabel"]
         evidence = event["supportedBy"] if isinstance(event["supportedBy"], list) else [event["supportedBy"]]
         for annotation in evidence:
@@ -120,10 +119,10 @@ def test_timeline_is_framed_in_order_with_actors_roles_and_quotes(
             assert text[int(position["start"]) : int(position["end"])] == selectors["TextQuoteSelector"]["exact"]
     vote = next(e for e in events if e["id"] == "event:soviet-vote-for-the-un-partition-plan")
     assert vote["hasTime"]["label"] == "in 1947"
-    assert {(p["value"]["label"], p["hasRole"]["prefLabel"]) for p in vote["participation"]} == {
-        ("Soviet Union", "voter"),
-        ("United Nations", "host"),
-    }
+    assert (vote["participation"]["value"]["label"], vote["participation"]["hasRole"]["prefLabel"]) == (
+        "Soviet Union",
+        "voter",
+    )
 
 
 def test_timeline_is_what_a_json_ld_framing_processor_makes_of_the_jsonld(
@@ -136,7 +135,7 @@ def test_timeline_is_what_a_json_ld_framing_processor_makes_of_the_jsonld(
     ours = timeline(compacted, order)
     theirs = pyld.frame(compacted, {"@context": compacted["@context"], **FRAME}, FRAMING_OPTIONS)
     by_id = {event["id"]: event for event in theirs["@graph"]}
-    assert len(ours["@graph"]) == len(by_id) == 37
+    assert len(ours["@graph"]) == len(by_id) == 40
     for event in ours["@graph"]:
         assert _canonical(event) == _canonical(by_id[event["id"]]), event["id"]
     assert json.loads((dist / "timeline.jsonld").read_text(encoding="utf-8")) == ours
@@ -226,7 +225,7 @@ def test_description_counts_the_graph_and_describes_every_distribution(dist: Pat
         value(store, DATASET, "http://purl.org/dc/terms/license") == "https://creativecommons.org/licenses/by-sa/4.0/"
     )
     events = ox.NamedNode("https://w3id.org/palsov/dataset/class/palsov-Event")
-    assert int(value(store, events, VOID + "entities")) == 37
+    assert int(value(store, events, VOID + "entities")) == 40
     distributions = [q.object for q in store.quads_for_pattern(DATASET, ox.NamedNode(DCAT + "distribution"), None)]
     assert len(distributions) == 5
     for node in distributions:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from palsov.edtfcheck import EDTF_CHECK
 from palsov.graph import KnowledgeGraph
 from palsov.project import Project
 from palsov.queries import saved_queries
@@ -19,6 +20,7 @@ from palsov.validate import SOURCE_FILE_CHECK, Shapes, validate
 ID = "https://w3id.org/palsov/id/"
 SHAPES = "https://w3id.org/palsov/shapes#"
 CRM = "http://www.cidoc-crm.org/cidoc-crm/"
+PALSOV = "https://w3id.org/palsov/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 WD = "http://www.wikidata.org/entity/"
 OA = "http://www.w3.org/ns/oa#"
@@ -90,7 +92,15 @@ RELATION_TIME = f"{ID}relation/palestine-soviet-union/time"
 STANCE = f"{ID}stance/soviet-union-on-partition-from-1947"
 
 
-@mutant("delete a required date", PRESS_RELEASE_TIME, SHAPES + "TimeSpanShape")
+# A date deleted or altered also disagrees with the EDTF the span keeps, and a press release that
+# loses its dates can no longer be placed in its period.
+@mutant(
+    "delete a required date",
+    PRESS_RELEASE_TIME,
+    SHAPES + "TimeSpanShape",
+    EDTF_CHECK,
+    SHAPES + "PeriodMembershipShape",
+)
 def _(t: Triples) -> Triples:
     return (
         t
@@ -99,7 +109,7 @@ def _(t: Triples) -> Triples:
     )
 
 
-@mutant("swap begin and end", RELATION_TIME, SHAPES + "TimeSpanShape")
+@mutant("swap begin and end", RELATION_TIME, SHAPES + "TimeSpanShape", EDTF_CHECK)
 def _(t: Triples) -> Triples:
     t = replace_object(t, RELATION_TIME, CRM + "P82a_begin_of_the_begin", date("1991-12-31"))
     return replace_object(t, RELATION_TIME, CRM + "P82b_end_of_the_end", date("1974-01-01"))
@@ -193,6 +203,8 @@ def _(t: Triples) -> Triples:
     "an event after its participant ceased to exist",
     f"{ID}event/yasser-arafat-visit-to-moscow",
     SHAPES + "EventShape",
+    EDTF_CHECK,
+    SHAPES + "PeriodMembershipShape",
 )
 def _(t: Triples) -> Triples:
     span = f"{ID}event/yasser-arafat-visit-to-moscow/time"
@@ -235,6 +247,58 @@ def _(t: Triples) -> Triples:
         "http://semanticweb.cs.vu.nl/2009/11/sem/eventType",
         iri("https://w3id.org/palsov/vocab/role/visitor"),
     )
+
+
+@mutant("an EDTF set as an interval's endpoint", RELATION_TIME, EDTF_CHECK)
+def _(t: Triples) -> Triples:
+    return replace_object(t, RELATION_TIME, PALSOV + "edtf", ox.Literal("[..1974]/.."))
+
+
+@mutant(
+    "a stance held at the time given an end the source does not give",
+    f"{ID}membership/joseph-stalin-leader-of-the-soviet-union/time",
+    EDTF_CHECK,
+)
+def _(t: Triples) -> Triples:
+    span = iri(f"{ID}membership/joseph-stalin-leader-of-the-soviet-union/time")
+    return t | {ox.Triple(span, iri(CRM + "P82b_end_of_the_end"), date("1947-12-31"))}
+
+
+@mutant(
+    "an event placed in a period by its section",
+    f"{ID}event/soviet-recognition-of-palestinian-nationality",
+    SHAPES + "PeriodMembershipShape",
+)
+def _(t: Triples) -> Triples:
+    return t | {
+        ox.Triple(
+            iri(f"{ID}event/soviet-recognition-of-palestinian-nationality"),
+            iri(CRM + "P10_falls_within"),
+            iri(f"{ID}period/arab-israeli-wars"),
+        )
+    }
+
+
+@mutant("a cause without evidence", f"{ID}event/disunity-within-the-plo", SHAPES + "ExplanationShape")
+def _(t: Triples) -> Triples:
+    return t | {
+        ox.Triple(
+            iri(f"{ID}event/disunity-within-the-plo"),
+            iri(PALSOV + "motivatedBy"),
+            iri(f"{ID}stance/soviet-union-on-fatah"),
+        )
+    }
+
+
+@mutant("an inference passed off as a hedge", f"{ID}inference/comintern-as-the-adviser", SHAPES + "InferenceShape")
+def _(t: Triples) -> Triples:
+    return t | {
+        ox.Triple(
+            iri(f"{ID}inference/comintern-as-the-adviser"),
+            iri(PALSOV + "certainty"),
+            iri("https://w3id.org/palsov/vocab/certainty/probable"),
+        )
+    }
 
 
 @mutant("opposite stances at the same time", STANCE, SHAPES + "StanceOverlapShape")

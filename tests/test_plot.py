@@ -22,7 +22,7 @@ def ids(svg: str, kind: str) -> set[str]:
 def test_plot_writes_charts_that_show_every_event_and_stance(project_copy: Project, kg: KnowledgeGraph) -> None:
     result = run_palsov("plot", cwd=project_copy.root)
     assert result.returncode == 0, result.stderr
-    assert "timeline: 37 events, 51 stance bands" in result.stdout
+    assert "timeline: 40 events, 56 stance bands" in result.stdout
     for name in ("timeline", "network"):
         assert (project_copy.dist_dir / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     timeline = (project_copy.dist_dir / "timeline.svg").read_text(encoding="utf-8")
@@ -39,7 +39,7 @@ def test_plot_writes_charts_that_show_every_event_and_stance(project_copy: Proje
     network = (project_copy.dist_dir / "network.svg").read_text(encoding="utf-8")
     actors = ids(network, "actor")
     assert {"soviet-union", "plo", "fatah", "united-nations"} <= actors
-    assert len(ids(network, "tie")) == 54
+    assert len(ids(network, "tie")) == 51
 
 
 def test_the_1947_reversal_and_the_waning_after_1985_are_drawn(kg: KnowledgeGraph) -> None:
@@ -71,7 +71,7 @@ def test_a_graph_too_big_to_draw_mark_by_mark_gets_an_overview(
     monkeypatch.setattr(plot, "MAX_ACTORS", 10)
     charts = plot.plot(kg, tmp_path)
     issues = {band.issue for band in stance_bands(kg)}
-    assert (charts.events, charts.bands, charts.rows) == (37, 51, len(issues))
+    assert (charts.events, charts.bands, charts.rows) == (40, 56, len(issues))
     timeline = (tmp_path / "timeline.svg").read_text(encoding="utf-8")
     assert not ids(timeline, "event") and not ids(timeline, "stance")
     assert ids(timeline, "events") >= {"material-cooperation", "verbal-cooperation", "verbal-conflict"}

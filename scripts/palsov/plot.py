@@ -38,10 +38,11 @@ _COLOURS = {1: "#1a9850", 2: "#006837", 0: "#969696", -1: "#f46d43", -2: "#a5002
 _EVENTS = (
     SPARQL_PREFIXES
     + """
-SELECT ?event ?label ?score ?earliest ?latestStart ?latest WHERE {
+SELECT ?event ?label ?score ?earliest ?earliestEnd ?latestStart ?latest WHERE {
   ?event a palsov:Event ; rdfs:label ?label ; sem:eventType/palsov:cooperationScore ?score ;
          time:hasTime ?t .
   OPTIONAL { ?t crm:P82a_begin_of_the_begin ?earliest }
+  OPTIONAL { ?t crm:P81b_begin_of_the_end ?earliestEnd }
   OPTIONAL { ?t crm:P81a_end_of_the_begin ?latestStart }
   OPTIONAL { ?t crm:P82b_end_of_the_end ?latest }
 } ORDER BY ?event"""
@@ -167,7 +168,11 @@ def timeline_chart(kg: KnowledgeGraph, stem: Path) -> tuple[int, int, int, list[
     from matplotlib.patches import Patch
 
     events = [
-        (_slug(e["event"].value), _year(e["earliest"], e["latestStart"], e["latest"]), int(e["score"].value))
+        (
+            _slug(e["event"].value),
+            _year(e["earliest"], e["earliestEnd"], e["latestStart"], e["latest"]),
+            int(e["score"].value),
+        )
         for e in kg.store.query(_EVENTS)
     ]
     bands = stance_bands(kg)

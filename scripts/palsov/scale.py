@@ -2,7 +2,8 @@
 
 A corpus of about N triples is the ontology plus k renamed copies of the real data: every IRI
 minted under https://w3id.org/palsov/id/ gets the suffix -c<k> on its slug (so every shape's IRI
-pattern still holds), every date is shifted by 4k years (so leap days and month ends stay true),
+pattern still holds), every date is shifted by 4k years (so leap days and month ends stay true), the years of its EDTF
+form with it,
 and every label names its copy. Wikidata links, candidates and their records stay with the
 original only (one item denotes one thing), and the source document is shared: every copy's
 quotes point into it.
@@ -25,6 +26,8 @@ _LINKS = ("http://www.w3.org/2002/07/owl#sameAs", "https://w3id.org/palsov/ontol
 _SLUG = re.compile(r"^(https://w3id\.org/palsov/id/[a-z]+/[a-z0-9-]+)(.*)$")
 _XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"  # one label names one resource: copies get their own
+_EDTF = "https://w3id.org/palsov/ontology#edtf"
+_EDTF_YEAR = re.compile(r"(?<![0-9-])([0-9]{4})")
 
 
 def _copyable(triples: list[ox.Triple]) -> list[ox.Triple]:
@@ -46,6 +49,11 @@ def _rename(node: ox.NamedNode | ox.BlankNode | ox.Literal, k: int) -> ox.NamedN
         year, rest = node.value[:4], node.value[4:]
         return ox.Literal(f"{int(year) + 4 * k:04d}{rest}", datatype=node.datatype)
     return node
+
+
+def _shift_edtf(node: ox.Literal, k: int) -> ox.Literal:
+    """The EDTF form of a shifted time span, its years shifted with its bounds."""
+    return ox.Literal(_EDTF_YEAR.sub(lambda year: f"{int(year.group(1)) + 4 * k:04d}", node.value))
 
 
 def copies_for(size: int, data_triples: int, ontology_triples: int) -> int:
@@ -71,6 +79,8 @@ def write_corpus(project: Project, size: int, folder: Path) -> Project:
                     t.predicate,
                     ox.Literal(f"{t.object.value} (copy {k})", language=t.object.language)
                     if t.predicate.value == _LABEL
+                    else _shift_edtf(t.object, k)
+                    if t.predicate.value == _EDTF
                     else _rename(t.object, k),
                 )
                 for t in copyable

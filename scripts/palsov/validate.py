@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .edtfcheck import edtf_results
 from .errors import PalsovError, ShapesError
 from .graph import KnowledgeGraph
 from .namespaces import SHAPES
@@ -172,6 +173,7 @@ def validate(
         *shacl,
         *_source_file_results(kg.store, source_file),
         *_integrity_results(kg.store, integrity_queries),
+        *edtf_results(kg.store),
     ]
     return Report([_labelled(r, labels) for r in results])
 
