@@ -348,6 +348,26 @@ def span(kg: KnowledgeGraph, resource: str) -> dict[str, str]:
                 "qualifier": "attested",
             },
         ),
+        (  # "with permission of the United States, they opened an embassy … in 1974": it held then;
+            # when it was given, the source does not say
+            "event:us-permission-for-the-plo-embassy-in-moscow",
+            {
+                "latest_start": "1974-12-31",
+                "earliest_end": "1974-01-01",
+                "edtf": "1974",
+                "precision": "year",
+                "qualifier": "at-the-time",
+            },
+        ),
+        (  # relations improved following 1967 "with the increasing … importance": the increase was
+            # under way then, but may have begun before 1967
+            "event:growing-political-importance-of-palestinian-resistance",
+            {"earliest_end": "1967-01-01", "edtf": "[1967..]", "precision": "year", "qualifier": "at-the-time"},
+        ),
+        (  # "would receive Soviet aid": after the cooperation of 1965, so not over before 1965 (ours)
+            "event:soviet-aid-and-scholarships-for-palestinian-social-organisations",
+            {"latest_start": "1991-12-31", "earliest_end": "1965-01-01", "edtf": "XXXX", "precision": "year"},
+        ),
         (  # a section heading is not a date: the source dates nothing about the Second World War
             "event:second-world-war",
             {"latest": "1947-12-31", "edtf": "XXXX", "precision": "year"},
@@ -373,6 +393,9 @@ def test_relative_times_point_at_their_anchor(kg: KnowledgeGraph) -> None:
     visit = URIRef(f"{expand('event:nikita-khrushchev-visit-to-egypt')}/time")
     anchor = URIRef(f"{expand('event:soviet-algerian-joint-press-release')}/time")
     assert kg.data.value(visit, URIRef("http://www.w3.org/2006/time#after")) == anchor
+    # "continued its support" after the war: held before its end too, so not placed after it.
+    support = URIRef(f"{expand('stance:soviet-union-on-national-liberation-movements')}/time")
+    assert kg.data.value(support, URIRef("http://www.w3.org/2006/time#after")) is None
 
 
 def test_hedged_and_attributed_claims_are_modelled(kg: KnowledgeGraph) -> None:
