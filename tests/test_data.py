@@ -478,6 +478,14 @@ def test_knowledge_from_outside_the_article_is_not_asserted(kg: KnowledgeGraph) 
     )
     definitions = " ".join(str(o) for o in kg.merged.objects(None, SKOS.definition))
     assert "proclaimed" not in definitions and "until 1948" not in definitions
+    # The call for the internationalisation of Jerusalem is about Jerusalem, not made there.
+    call = expand("event:soviet-and-vatican-call-for-the-internationalisation-of-jerusalem")
+    assert kg.data.value(call, SEM.hasPlace) is None
+    assert kg.data.value(call, DCTERMS.subject) == expand("place:jerusalem")
+    # The source says the Russian Federation succeeded to the Soviet relations with Palestine, not
+    # that it replaced the Soviet Union: that is the succession event's, not the actors'.
+    ussr, russia = expand("actor:soviet-union"), expand("actor:russian-federation")
+    assert (ussr, DCTERMS.isReplacedBy, russia) not in kg.data and (russia, DCTERMS.replaces, ussr) not in kg.data
 
 
 def test_no_state_of_affairs_is_closed_by_bounds_the_source_does_not_give(kg: KnowledgeGraph) -> None:
