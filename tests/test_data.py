@@ -488,6 +488,12 @@ def test_knowledge_from_outside_the_article_is_not_asserted(kg: KnowledgeGraph) 
     assert (ussr, DCTERMS.isReplacedBy, russia) not in kg.data and (russia, DCTERMS.replaces, ussr) not in kg.data
 
 
+def test_a_claim_about_an_actor_is_in_the_graph_not_only_in_its_evidence(kg: KnowledgeGraph) -> None:
+    """ "had little to no political influence" is quoted for the party, so the party must say it."""
+    party = expand("actor:communist-party-of-palestine")
+    assert "little to no political influence" in str(kg.data.value(party, RDFS.comment))
+
+
 def test_no_state_of_affairs_is_closed_by_bounds_the_source_does_not_give(kg: KnowledgeGraph) -> None:
     """A stance or membership with both outer bounds has them from its EDTF or from a recorded inference."""
     rows = kg.store.query(
