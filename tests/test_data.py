@@ -348,6 +348,26 @@ def span(kg: KnowledgeGraph, resource: str) -> dict[str, str]:
                 "qualifier": "attested",
             },
         ),
+        (  # "with permission of the United States, they opened an embassy … in 1974": it held then;
+            # when it was given, the source does not say
+            "event:us-permission-for-the-plo-embassy-in-moscow",
+            {
+                "latest_start": "1974-12-31",
+                "earliest_end": "1974-01-01",
+                "edtf": "1974",
+                "precision": "year",
+                "qualifier": "at-the-time",
+            },
+        ),
+        (  # relations improved following 1967 "with the increasing … importance": the increase was
+            # under way then, but may have begun before 1967
+            "event:growing-political-importance-of-palestinian-resistance",
+            {"earliest_end": "1967-01-01", "edtf": "[1967..]", "precision": "year", "qualifier": "at-the-time"},
+        ),
+        (  # "would receive Soviet aid": after the cooperation of 1965, so not over before 1965 (ours)
+            "event:soviet-aid-and-scholarships-for-palestinian-social-organisations",
+            {"earliest_end": "1965-01-01", "edtf": "XXXX", "precision": "year"},
+        ),
         (  # a section heading is not a date: the source dates nothing about the Second World War
             "event:second-world-war",
             {"latest": "1947-12-31", "edtf": "XXXX", "precision": "year"},
@@ -373,6 +393,9 @@ def test_relative_times_point_at_their_anchor(kg: KnowledgeGraph) -> None:
     visit = URIRef(f"{expand('event:nikita-khrushchev-visit-to-egypt')}/time")
     anchor = URIRef(f"{expand('event:soviet-algerian-joint-press-release')}/time")
     assert kg.data.value(visit, URIRef("http://www.w3.org/2006/time#after")) == anchor
+    # "continued its support" after the war: held before its end too, so not placed after it.
+    support = URIRef(f"{expand('stance:soviet-union-on-national-liberation-movements')}/time")
+    assert kg.data.value(support, URIRef("http://www.w3.org/2006/time#after")) is None
 
 
 def test_hedged_and_attributed_claims_are_modelled(kg: KnowledgeGraph) -> None:
@@ -455,6 +478,20 @@ def test_knowledge_from_outside_the_article_is_not_asserted(kg: KnowledgeGraph) 
     )
     definitions = " ".join(str(o) for o in kg.merged.objects(None, SKOS.definition))
     assert "proclaimed" not in definitions and "until 1948" not in definitions
+    # The call for the internationalisation of Jerusalem is about Jerusalem, not made there.
+    call = expand("event:soviet-and-vatican-call-for-the-internationalisation-of-jerusalem")
+    assert kg.data.value(call, SEM.hasPlace) is None
+    assert kg.data.value(call, DCTERMS.subject) == expand("place:jerusalem")
+    # The source says the Russian Federation succeeded to the Soviet relations with Palestine, not
+    # that it replaced the Soviet Union: that is the succession event's, not the actors'.
+    ussr, russia = expand("actor:soviet-union"), expand("actor:russian-federation")
+    assert (ussr, DCTERMS.isReplacedBy, russia) not in kg.data and (russia, DCTERMS.replaces, ussr) not in kg.data
+
+
+def test_a_claim_about_an_actor_is_in_the_graph_not_only_in_its_evidence(kg: KnowledgeGraph) -> None:
+    """ "had little to no political influence" is quoted for the party, so the party must say it."""
+    party = expand("actor:communist-party-of-palestine")
+    assert "little to no political influence" in str(kg.data.value(party, RDFS.comment))
 
 
 def test_no_state_of_affairs_is_closed_by_bounds_the_source_does_not_give(kg: KnowledgeGraph) -> None:
