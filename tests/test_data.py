@@ -11,10 +11,11 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from palsov.graph import KnowledgeGraph
-from palsov.namespaces import BASE, CRM, DCTERMS, OA, ORG, PALSOV, PREFIXES, SDO, SEM, SKOS, SPDX
 from palsov.project import Project
-from palsov.stats import compute
+from palsov.publish.stats import compute
+from palsov.rdf.graph import KnowledgeGraph
+
+from .vocab import BASE, CRM, DCTERMS, OA, ORG, PALSOV, PREFIXES, SDO, SEM, SKOS, SPDX
 
 SOURCE = URIRef(BASE + "id/source/article")
 ASSERTION_CLASSES = (
