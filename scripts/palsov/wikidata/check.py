@@ -95,7 +95,7 @@ def similarity(ours: set[str], theirs: set[str]) -> float:
     )
 
 
-def _problems(resource: Resource, item: Item) -> list[str]:
+def problems(resource: Resource, item: Item) -> list[str]:
     """Why the item may not be the resource, from labels, classes and dates; empty if none."""
     if not item.exists:
         return [f"wd:{item.qid} does not exist on the endpoint (deleted, or never created)"]
@@ -146,7 +146,7 @@ def check(kg: KnowledgeGraph, client: Client) -> list[Finding]:
     findings = [
         Finding(r.iri, r.label, qid, p)
         for r, qid in linked
-        for p in _problems(r, items[qid]) + (_implausible(r, items[qid]) if items[qid].exists else [])
+        for p in problems(r, items[qid]) + (implausible(r, items[qid]) if items[qid].exists else [])
     ]
     owners: dict[str, list[Resource]] = defaultdict(list)
     for r, qid in linked:
@@ -158,7 +158,7 @@ def check(kg: KnowledgeGraph, client: Client) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.label, f.problem))
 
 
-def _implausible(resource: Resource, item: Item) -> list[str]:
+def implausible(resource: Resource, item: Item) -> list[str]:
     """Looser than a contradiction: an item that came to be after every date our events are pinned
     to (a person born after the event), or ceased before them, is not proposed."""
     found = []

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from ..queries.run import Results
 from ..rdf.graph import KnowledgeGraph
-from .check import EXPECTED_CLASSES, _implausible, _problems, fetch_items
+from .check import EXPECTED_CLASSES, fetch_items, implausible, problems
 from .client import AnswerError, Client, item, value
 from .resources import resources
 
@@ -61,10 +61,10 @@ def suggest(kg: KnowledgeGraph, client: Client) -> list[Proposal]:
                     matches[qid] = how
         for qid, how in sorted(matches.items()):
             item = items[qid]
-            problems = [p for p in _problems(r, item) if not p.startswith("labels disagree")]
-            problems += _implausible(r, item)
+            against = [p for p in problems(r, item) if not p.startswith("labels disagree")]
+            against += implausible(r, item)
             if qid in linked:
-                problems.append(f"wd:{qid} is already the link of {linked[qid]}")
+                against.append(f"wd:{qid} is already the link of {linked[qid]}")
             score = (1.0 if how == "label" else 0.8) + (
                 0.1 if item.classes & EXPECTED_CLASSES.get(r.actor_type or "", set()) else 0
             )
@@ -77,9 +77,9 @@ def suggest(kg: KnowledgeGraph, client: Client) -> list[Proposal]:
                     label=r.label,
                     item=qid,
                     item_label=", ".join(sorted(item.labels)),
-                    status="rejected" if problems else "proposed",
-                    score=0.0 if problems else round(score, 2),
-                    evidence="; ".join(problems) if problems else evidence,
+                    status="rejected" if against else "proposed",
+                    score=0.0 if against else round(score, 2),
+                    evidence="; ".join(against) if against else evidence,
                 )
             )
     return sorted(proposals, key=lambda p: (p.label, -p.score, p.item))
