@@ -230,7 +230,8 @@ def export_all(
     context_path = folder / f"palsov-context-{jsonld.CONTEXT_VERSION}.jsonld"
     timeline_path = folder / "timeline.jsonld"
     description_path = folder / "void.ttl"
-    refuse_unwritable(kg)  # the sorted N-Triples are made here, once, before any worker forks
+    refuse_unwritable(kg)
+    _ = kg.sorted_ntriples  # made here, once, before any worker forks: every worker shares it
     write_atomically(context_path, jsonld.dumps({"@context": context}))
     store = kg.store
     order: list[str] = []

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
-from .io import ParsedFile, load_file, parse_file, serialized
+from .io import load_file, parse_file, serialized
 from .terms import to_rdflib
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ class KnowledgeGraph:
     enrichment_files: list[Path] = field(default_factory=list)
     #: Triples handed over instead of files (tests, synthetic data): ontology, data, enrichment.
     given: dict[str, list[ox.Triple]] | None = None
+    _sha256: dict[Path, str] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def read(cls, sources: GraphSources, data_files: list[Path] | None = None) -> KnowledgeGraph:
@@ -68,9 +69,17 @@ class KnowledgeGraph:
         return {"ontology": self.ontology_files, "data": self.data_files, "enrichment": self.enrichment_files}
 
     @cached_property
-    def parsed(self) -> dict[str, list[ParsedFile]]:
-        """Every file of every part, read and parsed once into N-Triples (with its SHA-256)."""
-        return {name: [parse_file(path) for path in paths] for name, paths in self.files.items()}
+    def parsed(self) -> dict[str, bytes]:
+        """Each part's N-Triples, its files read and parsed once, in their order (and each file's
+        SHA-256 kept). Once the exports have sorted a large part, its lines as read are let go: the
+        sorted lines hold the same triples. The ontology's are kept, for the libraries that read it
+        in order (pyLODE writes its page in the order it is given the triples)."""
+        parts = {}
+        for name, paths in self.files.items():
+            files = [parse_file(path) for path in paths]
+            self._sha256.update({file.path: file.sha256 for file in files})
+            parts[name] = b"".join(file.ntriples for file in files)
+        return parts
 
     def _parsed_yet(self) -> bool:
         return "parsed" in self.__dict__
@@ -82,9 +91,8 @@ class KnowledgeGraph:
         if self.given is not None:
             store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.all_triples())
         elif self._parsed_yet():
-            for files in self.parsed.values():
-                for parsed in files:
-                    store.load(parsed.ntriples, format=ox.RdfFormat.N_TRIPLES)
+            for name in PARTS:
+                store.load(self._lines(name), format=ox.RdfFormat.N_TRIPLES)
         else:
             for paths in self.files.values():
                 for path in paths:
@@ -98,7 +106,12 @@ class KnowledgeGraph:
         triples; the named-graph exports write the parts, the others their merge."""
         if self.given is not None:
             return {name: sorted_ntriples(triples) for name, triples in self.given.items()}
-        return {name: _sorted_lines(b"".join(p.ntriples for p in files)) for name, files in self.parsed.items()}
+        parts = {}
+        for name in PARTS:
+            parts[name] = _sorted_lines(self.parsed[name])
+            if name != "ontology":
+                del self.parsed[name]
+        return parts
 
     @cached_property
     def sorted_ntriples(self) -> bytes:
@@ -110,8 +123,11 @@ class KnowledgeGraph:
         """One part's triples (read from what was parsed, never from the files again)."""
         if self.given is not None:
             return self.given[part]
-        lines = b"".join(p.ntriples for p in self.parsed[part])
-        return [quad.triple for quad in ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)]
+        return [quad.triple for quad in ox.parse(self._lines(part), format=ox.RdfFormat.N_TRIPLES)]
+
+    def _lines(self, part: str) -> bytes:
+        """A part's N-Triples: as read, or sorted once the exports have sorted it."""
+        return self.parsed[part] if part in self.parsed else self.sorted_parts[part]
 
     @cached_property
     def ontology_triples(self) -> list[ox.Triple]:
@@ -131,7 +147,8 @@ class KnowledgeGraph:
 
     def sha256(self, part: str) -> dict[Path, str]:
         """The SHA-256 of each file of a part, as it was read."""
-        return {p.path: p.sha256 for p in self.parsed[part]}
+        _ = self.parsed
+        return {path: self._sha256[path] for path in self.files[part]}
 
     @cached_property
     def ontology(self) -> rdflib.Graph:
