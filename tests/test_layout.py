@@ -25,7 +25,7 @@ from palsov.rdf.vocab import PALSOV, RDF_TYPE, RDFS_LABEL, SEM, TIME, WD, WDT, X
 from palsov.wikidata.client import AnswerError
 from palsov.wikidata.enrich import _enrichment
 
-from .conftest import run_palsov
+from .conftest import run_palsov, unlinked_actors
 from .servers import Reply, fault_server
 
 
@@ -162,3 +162,12 @@ def test_the_benchmark_times_the_interpreter_it_runs_in(monkeypatch: pytest.Monk
     impostor.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
     assert bench._palsov() == [sys.executable, "-m", "palsov"]
+
+
+def test_the_facade_validates_and_exports_as_the_commands_do(project: Project, kg: KnowledgeGraph) -> None:
+    import palsov
+
+    report = palsov.validate(project)
+    assert report.passes() and {r.focus.value for r in report.results} == unlinked_actors(kg)
+    assert palsov.export("ntriples", project.root) == kg.sorted_ntriples
+    assert palsov.__version__ == run_palsov("--version", cwd=project.root).stdout.split()[-1]
