@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from palsov.graph import KnowledgeGraph
 from palsov.project import Project
+from palsov.rdf.graph import KnowledgeGraph
+from palsov.rdf.vocab import PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("ontology", "data", "shapes", "queries")
@@ -47,3 +48,14 @@ def run_palsov(*args: str, cwd: Path, timeout: float = 120) -> subprocess.Comple
         timeout=timeout,
         check=False,
     )
+
+
+def unlinked_actors(kg: KnowledgeGraph) -> set[str]:
+    """The actors with no Wikidata link or candidate that could have one (UnlinkedActorShape's
+    informational results), found here in SPARQL of our own."""
+    query = """SELECT ?a {
+      ?a a/rdfs:subClassOf* sem:Actor .
+      FILTER NOT EXISTS { ?a owl:sameAs ?item } FILTER NOT EXISTS { ?a palsov:wikidataCandidate ?candidate }
+      FILTER EXISTS { ?a sem:actorType ?type FILTER (?type NOT IN (atype:collective, atype:diplomatic-mission)) }
+    }"""
+    return {row["a"].value for row in kg.store.query(query, prefixes=PREFIXES)}

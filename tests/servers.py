@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from palsov.serve import stop, wait_until_up
+from palsov.endpoints.serve import stop, wait_until_up
 
 
 def free_port() -> int:

@@ -15,15 +15,18 @@ import pytest
 from pyld import jsonld as pyld
 from rdflib.compare import isomorphic
 
-from palsov import export, parallel
 from palsov.errors import InputError
-from palsov.export import DATA_GRAPH, DESCRIPTION_GRAPH, FORMATS, ONTOLOGY_GRAPH, export_all
-from palsov.graph import KnowledgeGraph
-from palsov.parse import to_rdflib
 from palsov.project import Project
-from palsov.queries import find_query
-from palsov.query import run_embedded
-from palsov.timeline import FRAME, FRAMING_OPTIONS, event_order, timeline
+from palsov.publish import formats as export
+from palsov.publish import parallel
+from palsov.publish.formats import FORMATS, export_all
+from palsov.publish.jsonld import context_path, load_context
+from palsov.publish.timeline import FRAME, FRAMING_OPTIONS, event_order, timeline
+from palsov.queries.run import run_embedded
+from palsov.queries.saved import find_query
+from palsov.rdf.graph import KnowledgeGraph
+from palsov.rdf.terms import to_rdflib
+from palsov.rdf.vocab import DATA_GRAPH, DESCRIPTION_GRAPH, ONTOLOGY_GRAPH
 
 from .conftest import PROJECT_PARTS, ROOT, run_palsov
 
@@ -31,6 +34,7 @@ VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 SPDX = "http://spdx.org/rdf/terms#"
 DATASET = ox.NamedNode("https://w3id.org/palsov/dataset")
+CONTEXT = load_context(context_path(ROOT / "ontology"))
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +105,7 @@ def test_timeline_is_framed_in_order_with_actors_roles_and_quotes(
     document = json.loads((dist / "timeline.jsonld").read_text(encoding="utf-8"))
     events = document["@graph"]
     ordered = [
-        row["event"]["value"]
-        for row in run_embedded(kg.store, find_query(project.queries_dir, "cq-timeline").text).rows
+        row["event"].value for row in run_embedded(kg.store, find_query(project.queries_dir, "cq-timeline").text).rows
     ]
     prefix = "https://w3id.org/palsov/id/event/"
     assert [e["id"].replace("event:", prefix) for e in events] == ordered
@@ -131,7 +134,7 @@ def test_timeline_is_what_a_json_ld_framing_processor_makes_of_the_jsonld(
     """pyld frames palsov.jsonld with the same frame to the same trees; only the order of events,
     which the frame cannot give, is ours (cq-timeline's)."""
     compacted = json.loads((dist / "palsov.jsonld").read_text(encoding="utf-8"))
-    order = event_order(kg, find_query(project.queries_dir, "cq-timeline").text)
+    order = event_order(kg.store, find_query(project.queries_dir, "cq-timeline").text)
     ours = timeline(compacted, order)
     theirs = pyld.frame(compacted, {"@context": compacted["@context"], **FRAME}, FRAMING_OPTIONS)
     by_id = {event["id"]: event for event in theirs["@graph"]}
@@ -155,9 +158,17 @@ def test_exports_are_byte_identical_on_one_worker_and_on_two(
 ) -> None:
     order_query = find_query(project.queries_dir, "cq-timeline").text
     one, two = tmp_path / "one", tmp_path / "two"
-    written = export_all(kg, one, timeline_query=order_query, workers=1)
-    assert [p.name for p in export_all(kg, two, timeline_query=order_query, workers=2)] == [p.name for p in written]
-    assert len(written) == 9  # six formats, the context, the timeline, the description
+    written = export_all(kg, one, CONTEXT, timeline_query=order_query, workers=1)
+    assert [p.name for p in export_all(kg, two, CONTEXT, timeline_query=order_query, workers=2)] == [
+        p.name for p in written
+    ]
+    assert [p.name for p in written] == [
+        *(f"palsov.{FORMATS[name].extension}" for name in ("turtle", "jsonld", "ntriples", "rdfxml")),
+        "palsov-context-0.1.0.jsonld",
+        "timeline.jsonld",
+        "void.ttl",
+        *(f"palsov.{FORMATS[name].extension}" for name in ("nquads", "trig")),
+    ]
     for path in written:
         assert path.read_bytes() == (two / path.name).read_bytes(), path.name
 
@@ -167,7 +178,7 @@ def test_a_failing_export_leaves_the_previous_files_and_no_partial_ones(
     kg: KnowledgeGraph, project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     order_query = find_query(project.queries_dir, "cq-timeline").text
-    export_all(kg, tmp_path, timeline_query=order_query, workers=2)
+    export_all(kg, tmp_path, CONTEXT, timeline_query=order_query, workers=2)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
 
     def fail(*_: object) -> dict:
@@ -175,7 +186,7 @@ def test_a_failing_export_leaves_the_previous_files_and_no_partial_ones(
 
     monkeypatch.setattr(export, "timeline", fail)  # the worker that writes the timeline inherits this
     with pytest.raises(InputError, match=r"cq-timeline\.rq: line 1: broken"):
-        export_all(kg, tmp_path, timeline_query=order_query, workers=2)
+        export_all(kg, tmp_path, CONTEXT, timeline_query=order_query, workers=2)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
@@ -184,14 +195,16 @@ def test_the_timeline_waits_for_the_events_order_however_slow(
     kg: KnowledgeGraph, project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     order_query = find_query(project.queries_dir, "cq-timeline").text
-    expected = export_all(kg, tmp_path / "quick", timeline_query=order_query, workers=2)[0].parent / "timeline.jsonld"
+    expected = (
+        export_all(kg, tmp_path / "quick", CONTEXT, timeline_query=order_query, workers=2)[0].parent / "timeline.jsonld"
+    )
 
     def slow_order(*arguments: object) -> list[str]:
         time.sleep(1.0)  # longer than the JSON-LD of the real data takes to write
         return event_order(*arguments)
 
     monkeypatch.setattr(export, "event_order", slow_order)
-    export_all(kg, tmp_path / "slow", timeline_query=order_query, workers=2)
+    export_all(kg, tmp_path / "slow", CONTEXT, timeline_query=order_query, workers=2)
     assert (tmp_path / "slow" / "timeline.jsonld").read_bytes() == expected.read_bytes()
 
 
@@ -203,8 +216,10 @@ def test_nquads_name_the_graph_at_each_line_end_whatever_the_literals_hold(tmp_p
     literals = [ox.Literal('ends with a dot .\n and " .\n" inside'), ox.Literal("a\r\n.\t\\ .", language="en")]
     kg = KnowledgeGraph.from_triples([], [ox.Triple(s, p, o) for o in literals])
     for name in ("nquads", "trig"):
-        out = export.export(kg, name, tmp_path / f"x.{FORMATS[name].extension}")
-        assert {(q.triple, q.graph_name) for q in parse(out)} == {(ox.Triple(s, p, o), DATA_GRAPH) for o in literals}
+        out = export.export(kg, name, tmp_path / f"x.{FORMATS[name].extension}", CONTEXT)
+        quads = parse(out)
+        data = {(q.triple, q.graph_name) for q in quads if q.graph_name != DESCRIPTION_GRAPH}
+        assert data == {(ox.Triple(s, p, o), DATA_GRAPH) for o in literals}
 
 
 def description(dist: Path) -> ox.Store:
@@ -227,7 +242,14 @@ def test_description_counts_the_graph_and_describes_every_distribution(dist: Pat
     events = ox.NamedNode("https://w3id.org/palsov/dataset/class/palsov-Event")
     assert int(value(store, events, VOID + "entities")) == 40
     distributions = [q.object for q in store.quads_for_pattern(DATASET, ox.NamedNode(DCAT + "distribution"), None)]
-    assert len(distributions) == 5
+    # The merged graph in each format, and the timeline (the dataset files carry the description).
+    assert sorted(node.value.rsplit("/", 1)[1] for node in distributions) == [
+        "palsov.jsonld",
+        "palsov.nt",
+        "palsov.rdf",
+        "palsov.ttl",
+        "timeline.jsonld",
+    ]
     for node in distributions:
         path = dist / node.value.rsplit("/", 1)[1]
         data = path.read_bytes()

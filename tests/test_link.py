@@ -13,12 +13,12 @@ import pyoxigraph as ox
 import pytest
 
 from palsov.errors import InputError
-from palsov.graph import KnowledgeGraph
-from palsov.http_client import HttpClient, ServiceError
-from palsov.link import check
 from palsov.project import Project
-from palsov.query import Results
-from palsov.wikidata import Client
+from palsov.queries.run import Results
+from palsov.rdf.graph import KnowledgeGraph
+from palsov.rdf.http import HttpClient, ServiceError
+from palsov.wikidata.check import check
+from palsov.wikidata.client import Client
 
 from .conftest import ROOT, run_palsov
 from .servers import Reply, fault_server, oxigraph_server
@@ -199,7 +199,7 @@ def client(endpoint: str, cache: Path, offline: bool = False, **options: object)
 def test_429_is_retried_after_the_time_the_server_asks(tmp_path: Path) -> None:
     with fault_server([Reply(429, b"slow down", {"Retry-After": "7"}), Reply(body=VALID)]) as (url, seen):
         made, slept = client(url, tmp_path)
-        assert made.select("SELECT ?x {}", rows).value == [{"x": {"type": "literal", "value": "ok"}}]
+        assert made.select("SELECT ?x {}", rows).value == [{"x": ox.Literal("ok")}]
     assert slept == [7.0]
     assert all(h["User-Agent"].startswith("palsov/") and "w3id.org/palsov" in h["User-Agent"] for h in seen)
 
@@ -315,18 +315,18 @@ def test_accept_appends_a_block_and_leaves_the_rest_untouched(project_copy: Proj
 def test_accept_refuses_to_write_over_an_edit_made_while_it_checked(
     project_copy: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import palsov.validate
-    from palsov.link import accept
+    import palsov.wikidata.accept
+    from palsov.wikidata.accept import accept
 
     links = project_copy.data_dir / "links.ttl"
-    original = palsov.validate.validate_project
+    original = palsov.wikidata.accept.validate_project
 
     def someone_edits(*args: object, **kwargs: object) -> object:
         with links.open("a", encoding="utf-8") as stream:
             stream.write("# an edit made in an editor meanwhile\n")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(palsov.validate, "validate_project", someone_edits)
+    monkeypatch.setattr(palsov.wikidata.accept, "validate_project", someone_edits)
     with pytest.raises(InputError, match=r"links.ttl: changed while the link was being checked; nothing was written"):
         accept(project_copy, "actor:george-habash", "Q193491", ["a", "b"])
     assert links.read_text(encoding="utf-8").endswith("# an edit made in an editor meanwhile\n")

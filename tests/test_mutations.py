@@ -10,12 +10,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from palsov.edtfcheck import EDTF_CHECK
-from palsov.graph import KnowledgeGraph
 from palsov.project import Project
-from palsov.queries import saved_queries
-from palsov.report import INFO
-from palsov.validate import SOURCE_FILE_CHECK, Shapes, validate
+from palsov.queries.saved import saved_queries
+from palsov.rdf.graph import KnowledgeGraph
+from palsov.rdf.vocab import EDTF_CHECK, SOURCE_FILE_CHECK
+from palsov.validation.report import INFO
+from palsov.validation.validate import Shapes, validate
 
 ID = "https://w3id.org/palsov/id/"
 SHAPES = "https://w3id.org/palsov/shapes#"
@@ -98,7 +98,7 @@ STANCE = f"{ID}stance/soviet-union-on-partition-from-1947"
     "delete a required date",
     PRESS_RELEASE_TIME,
     SHAPES + "TimeSpanShape",
-    EDTF_CHECK,
+    EDTF_CHECK.value,
     SHAPES + "PeriodMembershipShape",
 )
 def _(t: Triples) -> Triples:
@@ -109,7 +109,7 @@ def _(t: Triples) -> Triples:
     )
 
 
-@mutant("swap begin and end", RELATION_TIME, SHAPES + "TimeSpanShape", EDTF_CHECK)
+@mutant("swap begin and end", RELATION_TIME, SHAPES + "TimeSpanShape", EDTF_CHECK.value)
 def _(t: Triples) -> Triples:
     t = replace_object(t, RELATION_TIME, CRM + "P82a_begin_of_the_begin", date("1991-12-31"))
     return replace_object(t, RELATION_TIME, CRM + "P82b_end_of_the_end", date("1974-01-01"))
@@ -203,7 +203,7 @@ def _(t: Triples) -> Triples:
     "an event after its participant ceased to exist",
     f"{ID}event/yasser-arafat-visit-to-moscow",
     SHAPES + "EventShape",
-    EDTF_CHECK,
+    EDTF_CHECK.value,
     SHAPES + "PeriodMembershipShape",
 )
 def _(t: Triples) -> Triples:
@@ -249,7 +249,7 @@ def _(t: Triples) -> Triples:
     )
 
 
-@mutant("an EDTF set as an interval's endpoint", RELATION_TIME, EDTF_CHECK)
+@mutant("an EDTF set as an interval's endpoint", RELATION_TIME, EDTF_CHECK.value)
 def _(t: Triples) -> Triples:
     return replace_object(t, RELATION_TIME, PALSOV + "edtf", ox.Literal("[..1974]/.."))
 
@@ -257,7 +257,7 @@ def _(t: Triples) -> Triples:
 @mutant(
     "a stance held at the time given an end the source does not give",
     f"{ID}membership/joseph-stalin-leader-of-the-soviet-union/time",
-    EDTF_CHECK,
+    EDTF_CHECK.value,
 )
 def _(t: Triples) -> Triples:
     span = iri(f"{ID}membership/joseph-stalin-leader-of-the-soviet-union/time")

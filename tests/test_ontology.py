@@ -8,8 +8,10 @@ import owlrl
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from palsov.graph import KnowledgeGraph
-from palsov.namespaces import (
+from palsov.project import Project
+from palsov.rdf.graph import KnowledgeGraph
+
+from .vocab import (
     BASE,
     CRM,
     DCAT,
@@ -32,7 +34,6 @@ from palsov.namespaces import (
     VOID,
     XSD,
 )
-from palsov.project import Project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vocabularies"
 CLOSED = (PROV, TIME, ORG, SKOS, DCTERMS, SDO, DCAT, VOID, OWL, RDF, RDFS, XSD, SH)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from palsov.output import atomic_file, sha256_of, write_atomically
+from palsov.rdf.files import atomic_file, sha256_of, write_atomically
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:

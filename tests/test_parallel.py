@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from palsov import parallel
 from palsov.errors import InputError
+from palsov.publish import parallel
 
 pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="tasks run in forked children only on Linux")
 

@@ -13,10 +13,10 @@ from rdflib import URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from palsov.errors import InputError
-from palsov.graph import KnowledgeGraph
 from palsov.project import Project
-from palsov.queries import Parameter, SavedQuery, find_query, saved_queries
-from palsov.query import Results, run_embedded, run_endpoint, with_services
+from palsov.queries.run import Results, run_embedded, run_endpoint, with_services
+from palsov.queries.saved import Parameter, SavedQuery, find_query, saved_queries
+from palsov.rdf.graph import KnowledgeGraph
 
 from .conftest import ROOT, run_palsov
 from .servers import oxigraph_server
@@ -51,7 +51,7 @@ def local(value: str | None) -> str | None:
 
 
 def column(results: Results, name: str) -> list[str | None]:
-    return [local(row[name]["value"]) if name in row else None for row in results.rows]
+    return [local(row[name].value) if name in row else None for row in results.rows]
 
 
 # ------------------------------------------------------------------------------- form
@@ -191,8 +191,8 @@ def test_timeline_lists_every_event_in_order(kg: KnowledgeGraph) -> None:
         "succession-of-the-soviet-union-by-the-russian-federation",
     ]
     vote = results.rows[8]
-    assert vote["participants"]["value"] == "Soviet Union (voter)"
-    assert vote["quote"]["value"] == "voted in favor of the United Nations Partition Plan for Palestine"
+    assert vote["participants"].value == "Soviet Union (voter)"
+    assert vote["quote"].value == "voted in favor of the United Nations Partition Plan for Palestine"
 
 
 def test_stance_history_shows_the_1947_reversal_on_partition(kg: KnowledgeGraph) -> None:

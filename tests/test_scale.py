@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from palsov.graph import KnowledgeGraph
+import pytest
+
+from palsov.devtools.corpus import write_corpus
 from palsov.project import Project
-from palsov.queries import find_query
-from palsov.query import run_embedded
-from palsov.scale import write_corpus
-from palsov.validate import validate_project
+from palsov.queries.run import run_embedded
+from palsov.queries.saved import find_query
+from palsov.rdf.graph import KnowledgeGraph
+from palsov.validation.validate import validate_project
 
 from .conftest import run_palsov
 
@@ -24,10 +26,11 @@ def test_a_corpus_is_renamed_copies_that_still_conform(project: Project, tmp_pat
     changes = run_embedded(kg.store, find_query(corpus.queries_dir, "cq-stance-changes").bind({}))
     copies = len(changes.rows) // 4
     assert copies >= 2 and len(changes.rows) == 4 * copies  # every copy shows the real data's four changes
-    years = {row["changed"]["value"][:4] for row in changes.rows}
+    years = {row["changed"].value[:4] for row in changes.rows}
     assert {str(1947 + 4 * k) for k in range(copies)} <= years  # the 1947 reversal, four years later in each copy
 
 
+@pytest.mark.slow
 def test_bench_by_size_reports_every_stage_and_the_bare_engines(project_copy: Project) -> None:
     result = run_palsov("bench", "--sizes", "5000", "--runs", "1", cwd=project_copy.root, timeout=600)
     assert result.returncode == 0, result.stderr

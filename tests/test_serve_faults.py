@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from palsov.http_client import HttpClient
 from palsov.project import Project
+from palsov.rdf.http import HttpClient
 
 from .conftest import ROOT
 from .faults import palsov_process, processes_running

@@ -12,11 +12,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from palsov.graph import KnowledgeGraph
-from palsov.http_client import HttpClient
 from palsov.project import Project
-from palsov.queries import find_query
-from palsov.query import run_embedded, run_endpoint
+from palsov.queries.run import run_embedded, run_endpoint
+from palsov.queries.saved import find_query
+from palsov.rdf.graph import KnowledgeGraph
+from palsov.rdf.http import HttpClient
 
 from .conftest import run_palsov
 from .servers import free_port, oxigraph_server

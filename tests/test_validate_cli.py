@@ -133,7 +133,7 @@ def test_an_internal_error_exits_3_with_one_line_and_the_traceback_in_a_file(mon
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr("palsov.validate.validate_files", broken)
+    monkeypatch.setattr("palsov.validation.validate.validate_files", broken)
     monkeypatch.setattr(sys, "argv", ["palsov", "validate", "--shapes", str(shapes), str(data)])
     with pytest.raises(SystemExit) as stop:
         cli.main()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from palsov.w3c_suite import DEFAULT_SUITE, Case, cases, run
+from palsov.validation.w3c_suite import DEFAULT_SUITE, Case, cases, run
 
 from .conftest import ROOT
 

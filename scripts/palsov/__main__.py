@@ -3,7 +3,8 @@ slow is imported, so that Ctrl-C even during start-up is one line and exit 130."
 
 import sys
 
-from .signals import EXIT_INTERRUPTED, Interrupted, hold_back, install
+from .errors import EXIT_INTERRUPTED
+from .runtime.signals import Interrupted, hold_back, install
 
 
 def main() -> None:

@@ -5,16 +5,24 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .engines import ENGINE_NAMES
-from .errors import EXIT_DATA, EXIT_OK, EXIT_UNSUPPORTED, PalsovError, UnsupportedError, write_crash_log
+from .errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNSUPPORTED, EXIT_USAGE, PalsovError, UnsupportedError
 from .project import Project, find_project
-from .report import INFO
+from .rdf.vocab import WIKIDATA_ENDPOINT
+from .runtime.crashlog import write_crash_log
+from .validation.engines import ENGINE_NAMES
+from .validation.report import INFO
+
+if TYPE_CHECKING:
+    from .rdf.graph import KnowledgeGraph
+    from .rdf.http import HttpClient
+    from .wikidata.client import Client
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True)
@@ -33,10 +41,13 @@ def _print_pairs(title: str, rows: list[tuple[str, str]]) -> None:
     console.print(table)
 
 
-def _network_options(timeout: float) -> Callable:
+Command = Callable[..., Any]
+
+
+def _network_options(timeout: float) -> Callable[[Command], Command]:
     """--timeout and --retries, for a command that talks to a service."""
 
-    def decorate(command: Callable) -> Callable:
+    def decorate(command: Command) -> Command:
         command = click.option(
             "--retries",
             default=4,
@@ -55,8 +66,8 @@ def _network_options(timeout: float) -> Callable:
     return decorate
 
 
-def _http_client(timeout: float, retries: int):
-    from .http_client import HttpClient
+def _http_client(timeout: float, retries: int) -> HttpClient:
+    from .rdf.http import HttpClient
 
     return HttpClient(timeout=timeout, retries=retries)
 
@@ -77,17 +88,13 @@ def cli() -> None:
 )
 def build(strict: bool, jobs: int | None) -> None:
     """Read ontology and data, validate them and write every export to dist/."""
-    from .build import build as run_build
+    from .publish.build import check, write
 
     project = _project()
-    result = run_build(project, strict=strict, workers=jobs)
-    rows = [*result.stats.rows(), ("validation", result.report.summary())]
-    _print_pairs("palsov build", rows)
-    if not result.report.passes(strict):
-        errors.print(result.report.to_text(), markup=False, highlight=False, end="")
-        errors.print("palsov: the data does not conform; dist/ was left as it was")
-        sys.exit(EXIT_DATA)
-    console.print(f"wrote {len(result.written)} files to {project.dist_dir}")
+    checked = check(project)
+    _print_pairs("palsov build", [*checked.stats.rows(), ("validation", checked.report.summary())])
+    written = write(checked, strict=strict, workers=jobs)
+    console.print(f"wrote {len(written)} files to {project.dist_dir}")
 
 
 @cli.command()
@@ -133,8 +140,8 @@ def validate(
     unreadable input or broken shapes, 3 for a SHACL feature palsov does not support. The Turtle
     report's sh:conforms follows SHACL: false when there is any result, informational ones too.
     """
-    from .report import Report
-    from .validate import validate_files, validate_project
+    from .validation.report import Report
+    from .validation.validate import validate_files, validate_project
 
     if shape_files:
         if not paths:
@@ -155,8 +162,8 @@ def validate(
 @cli.command()
 def stats() -> None:
     """Count the events, actors, stances, links and candidates, and the evidence share."""
-    from .graph import KnowledgeGraph
-    from .stats import compute
+    from .publish.stats import compute
+    from .rdf.graph import KnowledgeGraph
 
     _print_pairs("palsov stats", compute(KnowledgeGraph.read(_project()).store).rows())
 
@@ -176,30 +183,27 @@ def stats() -> None:
 )
 def export_command(format_name: str, out: Path | None) -> None:
     """Serialise the merged graph (ontology and data)."""
-    from .export import get_format
-    from .graph import KnowledgeGraph
+    from .publish.formats import export, exported, get_format
+    from .publish.jsonld import context_path, load_context
+    from .rdf.graph import KnowledgeGraph
 
-    fmt = get_format(format_name)
-    kg = KnowledgeGraph.read(_project())
+    get_format(format_name)
+    project = _project()
+    kg = KnowledgeGraph.read(project)
+    context = load_context(context_path(project.ontology_dir))
     if out is None:
-        sys.stdout.buffer.write(fmt.render(kg))
+        sys.stdout.buffer.write(exported(kg, format_name, context))
     else:
-        from .export import export
-
-        export(kg, format_name, out)
+        export(kg, format_name, out, context)
 
 
-def _conforming_graph(project: Project):
-    """The project's graph, or exit 1 with the report when it does not conform."""
-    from .graph import KnowledgeGraph
-    from .validate import validate_project
+def _conforming_graph(project: Project) -> KnowledgeGraph:
+    """The project's graph, once it has passed validation (the one policy: see require_conforming)."""
+    from .rdf.graph import KnowledgeGraph
+    from .validation.validate import require_conforming, validate_project
 
     kg = KnowledgeGraph.read(project)
-    report = validate_project(project, kg=kg)
-    if not report.passes():
-        errors.print(report.to_text(), markup=False, highlight=False, end="")
-        errors.print("palsov: the data does not conform; nothing was served or loaded")
-        sys.exit(EXIT_DATA)
+    require_conforming(validate_project(project, kg=kg), "nothing was served or loaded")
     return kg
 
 
@@ -223,9 +227,9 @@ def _conforming_graph(project: Project):
 )
 def serve(port: int, timeout_s: float, allowed: tuple[str, ...]) -> None:
     """Serve the build read-only at http://127.0.0.1:PORT/query until Ctrl-C (or SIGTERM, SIGHUP)."""
-    from .http_client import checked_url
-    from .serve import HOST, served, served_triples
-    from .signals import Interrupted
+    from .endpoints.serve import HOST, served, served_triples
+    from .rdf.http import checked_url
+    from .runtime.signals import Interrupted
 
     for url in allowed:
         checked_url(url)
@@ -251,8 +255,8 @@ def serve(port: int, timeout_s: float, allowed: tuple[str, ...]) -> None:
 @_network_options(timeout=300.0)
 def load_command(endpoint: str, graph: str | None, timeout: float, retries: int) -> None:
     """Replace a graph of any store with the build (SPARQL 1.1 Graph Store Protocol, HTTP PUT)."""
-    from .http_client import checked_url
-    from .load import push
+    from .endpoints.gsp import push
+    from .rdf.http import checked_url
 
     checked_url(endpoint)
     kg = _conforming_graph(_project())
@@ -263,8 +267,8 @@ def load_command(endpoint: str, graph: str | None, timeout: float, retries: int)
 @cli.command("plot")
 def plot_command() -> None:
     """Draw the timeline chart and the actor network (PNG and SVG) into dist/."""
-    from .graph import KnowledgeGraph
-    from .plot import plot
+    from .publish.charts import plot
+    from .rdf.graph import KnowledgeGraph
 
     project = _project()
     charts = plot(KnowledgeGraph.read(project), project.dist_dir)
@@ -277,7 +281,12 @@ def plot_command() -> None:
         console.print(f"wrote {path}", highlight=False)
 
 
-_LINK_DEFAULTS = {"endpoint": "https://query.wikidata.org/sparql", "offline": False, "timeout": 60.0, "retries": 4}
+_LINK_DEFAULTS: dict[str, Any] = {
+    "endpoint": WIKIDATA_ENDPOINT,
+    "offline": False,
+    "timeout": 60.0,
+    "retries": 4,
+}
 
 
 def _link_setting(context: click.Context, parameter: click.Parameter, value: object) -> None:
@@ -287,7 +296,7 @@ def _link_setting(context: click.Context, parameter: click.Parameter, value: obj
         context.meta.setdefault("palsov.link", {})[parameter.name] = value
 
 
-def _link_options(command: Callable) -> Callable:
+def _link_options(command: Command) -> Command:
     options = [
         click.option(
             "--endpoint",
@@ -324,8 +333,8 @@ def _link_options(command: Callable) -> Callable:
     return command
 
 
-def _wikidata_client(project: Project):
-    from .wikidata import Client
+def _wikidata_client(project: Project) -> Client:
+    from .wikidata.client import Client
 
     given = click.get_current_context().meta.get("palsov.link", {})
     settings = {**_LINK_DEFAULTS, **given}
@@ -350,8 +359,8 @@ def link() -> None:
 @_link_options
 def link_check() -> None:
     """Compare every link with its item: labels, classes, dates, existence, redirects, sharing."""
-    from .graph import KnowledgeGraph
-    from .link import check
+    from .rdf.graph import KnowledgeGraph
+    from .wikidata.check import check
 
     project = _project()
     client = _wikidata_client(project)
@@ -372,9 +381,9 @@ def link_check() -> None:
 @_link_options
 def link_suggest() -> None:
     """Propose items for unlinked actors and places, into dist/wikidata-proposals.csv (never the data)."""
-    from .graph import KnowledgeGraph
-    from .link import proposals_csv, suggest
-    from .output import write_atomically
+    from .rdf.files import write_atomically
+    from .rdf.graph import KnowledgeGraph
+    from .wikidata.suggest import proposals_csv, suggest
 
     project = _project()
     client = _wikidata_client(project)
@@ -394,8 +403,8 @@ def link_suggest() -> None:
 @_link_options
 def link_enrich() -> None:
     """Fetch labels (ru, ar, he) and dates of the linked items into data/wikidata/enrichment.ttl."""
-    from .graph import KnowledgeGraph
-    from .link import enrich
+    from .rdf.graph import KnowledgeGraph
+    from .wikidata.enrich import enrich
 
     project = _project()
     client = _wikidata_client(project)
@@ -412,7 +421,7 @@ def link_enrich() -> None:
 @click.option("--note", help="How the link was verified, in a sentence.")
 def link_accept(resource: str, qid: str, sources: tuple[str, ...], note: str | None) -> None:
     """Record RESOURCE (e.g. actor:nikita-khrushchev) as the Wikidata item QID, with its sources."""
-    from .link import accept
+    from .wikidata.accept import accept
 
     project = _project()
     accept(project, resource, qid, list(sources), note)
@@ -422,7 +431,7 @@ def link_accept(resource: str, qid: str, sources: tuple[str, ...], note: str | N
 @cli.command()
 def queries() -> None:
     """List the saved queries: name, summary and parameters."""
-    from .queries import saved_queries
+    from .queries.saved import saved_queries
 
     table = Table(title="saved queries", title_justify="left")
     table.add_column("name", style="bold")
@@ -432,6 +441,9 @@ def queries() -> None:
         parameters = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in query.parameters.values())
         table.add_row(query.name, query.summary, parameters)
     console.print(table)
+
+
+_RESULTS_FORMATS = {"json": "JSON", "csv": "CSV", "tsv": "TSV"}
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
@@ -483,9 +495,9 @@ def query_command(
     retries: int,
 ) -> None:
     """Run the saved query NAME on the embedded store or on --endpoint."""
-    from .http_client import checked_url
-    from .queries import find_query
-    from .query import run_embedded, run_endpoint, with_services
+    from .queries.run import run_embedded, run_endpoint, with_services
+    from .queries.saved import find_query
+    from .rdf.http import checked_url
 
     project = _project()
     saved = find_query(project.queries_dir, name)
@@ -497,21 +509,19 @@ def query_command(
     if endpoint:
         results = run_endpoint(endpoint, text, client)
     else:
-        from .graph import KnowledgeGraph
+        from .rdf.graph import KnowledgeGraph
 
         results = run_embedded(KnowledgeGraph.read(project).store, text, client)
-    if format_name == "json":
-        sys.stdout.write(results.to_json())
-    elif format_name == "csv":
-        sys.stdout.write(results.to_csv())
-    elif format_name == "tsv":
-        sys.stdout.write(results.to_tsv())
+    if format_name in _RESULTS_FORMATS:
+        import pyoxigraph as ox
+
+        sys.stdout.buffer.write(results.serialize(getattr(ox.QueryResultsFormat, _RESULTS_FORMATS[format_name])))
     else:
         table = Table(title=f"{saved.name}: {saved.summary}", title_justify="left")
         for variable in results.variables:
             table.add_column(variable, overflow="fold")
         for row in results.rows:
-            table.add_row(*(row[v]["value"] if v in row else "" for v in results.variables))
+            table.add_row(*(row[v].value if v in row else "" for v in results.variables))
         console.print(table)
         console.print(f"{len(results.rows)} rows", highlight=False)
 
@@ -524,13 +534,12 @@ def query_command(
 )
 def docs(out: Path | None) -> None:
     """Render the ontology's documentation page (pyLODE) into dist/."""
-    from .docs import render
-    from .graph import KnowledgeGraph
+    from .publish.ontology_page import render
+    from .rdf.graph import KnowledgeGraph
 
     project = _project()
     target = out or project.dist_dir / "ontology.html"
-    kg = KnowledgeGraph.read(project, data_files=[])
-    render(kg.ontology, target)
+    render(KnowledgeGraph.read(project, data_files=[]), target)
     console.print(f"wrote {target}")
 
 
@@ -553,11 +562,11 @@ def bench(runs: int, sizes: str | None, rdflib_everywhere: bool) -> None:
     """Time every command on the real data, or every stage at growing sizes; medians, and JSON in dist/."""
     import json
 
-    from .output import write_atomically
+    from .rdf.files import write_atomically
 
     project = _project()
     if sizes:
-        from .bench_scale import run as run_scale
+        from .devtools.stages import run as run_scale
 
         try:
             wanted = [int(size.replace("_", "")) for size in sizes.split(",")]
@@ -576,7 +585,7 @@ def bench(runs: int, sizes: str | None, rdflib_everywhere: bool) -> None:
         write_atomically(out, json.dumps({"runs": runs, "sizes": results}, indent=2) + "\n")
         console.print(f"wrote {out}", highlight=False)
         return
-    from .bench import run
+    from .devtools.bench import run
 
     table = Table(title=f"palsov bench: whole process, {runs} runs", title_justify="left")
     for column in ("command", "median s", "min s", "max s"):
@@ -588,15 +597,20 @@ def bench(runs: int, sizes: str | None, rdflib_everywhere: bool) -> None:
 
 
 def main() -> None:
+    from .validation.validate import NotConforming
+
     try:
         status = cli.main(standalone_mode=False, prog_name="palsov")
+    except NotConforming as error:
+        errors.print(error.report.to_text(), markup=False, highlight=False, end="")
+        _fail(f"palsov: {error}", EXIT_DATA)
     except UnsupportedError as error:
         _fail(f"palsov: unsupported: {error} (details in {write_crash_log(error)})", EXIT_UNSUPPORTED)
     except PalsovError as error:
         _fail(f"palsov: error: {error}", error.exit_code)
     except click.exceptions.Abort:
         errors.print("palsov: aborted")
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except click.UsageError as error:
         command = error.ctx.command_path if error.ctx is not None else "palsov"
         errors.print(
@@ -605,10 +619,10 @@ def main() -> None:
             highlight=False,
             soft_wrap=True,
         )
-        sys.exit(2)
+        sys.exit(EXIT_USAGE)
     except click.ClickException as error:
         errors.print(f"palsov: error: {error.format_message()}", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(2)
+        sys.exit(EXIT_USAGE)
     except Exception as error:  # a bug: one line, and the traceback in a file for the report
         cause = str(error).strip().splitlines()[0] if str(error).strip() else "no message"
         _fail(

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import tempfile
-import traceback
-from pathlib import Path
-
 EXIT_OK = 0
 EXIT_DATA = 1  # the data failed a check
 EXIT_USAGE = 2  # bad usage, unreadable input, broken shapes
 EXIT_UNSUPPORTED = 3  # a feature palsov does not support, or an internal error
+EXIT_INTERRUPTED = 130  # SIGINT, SIGTERM or SIGHUP
 
 
 class PalsovError(Exception):
@@ -38,11 +35,3 @@ class UnsupportedError(PalsovError):
     """Legal input that asks for a feature palsov does not implement (rather than a wrong answer)."""
 
     exit_code = EXIT_UNSUPPORTED
-
-
-def write_crash_log(error: BaseException) -> Path:
-    """Save the error's traceback to a new file in the temporary folder, for the line that names it."""
-    handle, name = tempfile.mkstemp(prefix="palsov-", suffix=".log")
-    with open(handle, "w", encoding="utf-8") as log:
-        log.write("".join(traceback.format_exception(error)))
-    return Path(name)

@@ -1,4 +1,7 @@
-"""Where a palsov project keeps its parts: the fixed layout of the brief, found from any folder."""
+"""Where a palsov project keeps its parts: the fixed layout of the brief, found from any folder.
+
+A stage above `rdf`: it lists its files with `rdf.io`, and a KnowledgeGraph reads from anything laid
+out like it (`rdf.graph.GraphSources`), so that `rdf` never imports the project."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .rdf.io import files_under
 
 ROOT_ENV = "PALSOV_ROOT"
 
@@ -68,8 +72,6 @@ class Project:
 def _turtle_files(folder: Path) -> list[Path]:
     """The RDF files under a folder: Turtle, and N-Triples (a subset of Turtle, quicker to read);
     a folder that cannot be read is an error, never a silent gap in the build."""
-    from .parse import files_under
-
     return files_under(folder, (".ttl", ".nt"))
 
 
