@@ -20,6 +20,8 @@ from pathlib import Path
 
 from palsov.serve import stop, wait_until_up
 
+from .jena import classpath as jena_classpath
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -306,12 +308,10 @@ JENA_MISSING = "Jena is not installed (Debian: apt-get install libapache-jena-ja
 def jena_parse(query: str, work: Path) -> subprocess.CompletedProcess[str]:
     """Jena ARQ's qparse of the query as SPARQL 1.1 (exit 0 when it parses; 2 and the line and
     column otherwise). Without --syntax=SPARQL_11 qparse accepts ARQ's extensions."""
-    from .jena import classpath
-
     file = work / "query.rq"
     file.write_text(query, encoding="utf-8")
     return subprocess.run(
-        ["java", "-cp", classpath(work), "arq.qparse", "--syntax=SPARQL_11", "--query", str(file)],
+        ["java", "-cp", jena_classpath(work), "arq.qparse", "--syntax=SPARQL_11", "--query", str(file)],
         capture_output=True,
         text=True,
         timeout=120,
