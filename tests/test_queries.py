@@ -339,7 +339,7 @@ def test_relation_and_missions_with_dates_and_successors(kg: KnowledgeGraph) -> 
         (
             "relation",
             "palestine-soviet-union",
-            "Soviet Union and Palestine Liberation Organization",
+            "Palestine Liberation Organization and Soviet Union",  # the parties in alphabetical order
             None,
             "1974–1991",
             None,
