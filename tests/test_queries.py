@@ -603,7 +603,7 @@ def test_palsov_query_csv_tsv_and_table(project: Project) -> None:
     tsv_out = run_palsov("query", "cq-stance-changes", "--format", "tsv", cwd=project.root).stdout
     assert tsv_out.splitlines()[0].startswith("?holder\t?issue")
     assert '"1947-01-01"^^<http://www.w3.org/2001/XMLSchema#date>' in tsv_out
-    table = run_palsov("query", "cq-stance-history", cwd=project.root)
+    table = run_palsov("query", "cq-stance-history", "--format", "table", cwd=project.root)
     assert table.returncode == 0 and "cq-stance-history" in table.stdout
     assert table.stdout.rstrip().endswith("2 rows")
 

@@ -20,6 +20,7 @@ from .validation.engines import ENGINE_NAMES
 from .validation.report import INFO
 
 if TYPE_CHECKING:
+    from .queries.saved import SavedQuery
     from .rdf.graph import KnowledgeGraph
     from .rdf.http import HttpClient
     from .wikidata.client import Client
@@ -429,21 +430,29 @@ def link_accept(resource: str, qid: str, sources: tuple[str, ...], note: str | N
 
 
 @cli.command()
-def queries() -> None:
-    """List the saved queries: name, summary and parameters."""
+@click.option("--wide", is_flag=True, help="On a terminal, every cell whole (the table as wide as it needs).")
+def queries(wide: bool) -> None:
+    """List the saved queries: name, summary and parameters (on a terminal a table, else TSV)."""
     from .queries.saved import saved_queries
 
-    table = Table(title="saved queries", title_justify="left")
-    table.add_column("name", style="bold")
-    table.add_column("summary")
-    table.add_column("parameters (default)")
-    for query in saved_queries(_project().queries_dir):
-        parameters = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in query.parameters.values())
-        table.add_row(query.name, query.summary, parameters)
-    console.print(table)
+    found = saved_queries(_project().queries_dir)
+    rows = [
+        [q.name, q.summary, ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in q.parameters.values())]
+        for q in found
+    ]
+    headers = ["name", "summary", "parameters (default)"]
+    if not sys.stdout.isatty():
+        sys.stdout.write("".join("\t".join(" ".join(cell.split()) for cell in row) + "\n" for row in [headers, *rows]))
+        return
+    from .queries.show import print_table
+
+    print_table(console, "saved queries", headers, rows, wide, whole=frozenset({0}))
+    console.print(f"{len(rows)} queries", highlight=False)
 
 
-_RESULTS_FORMATS = {"json": "JSON", "csv": "CSV", "tsv": "TSV"}
+#: --format: SPARQL results formats (SELECT, ASK) and RDF formats (CONSTRUCT, DESCRIBE).
+_RESULTS_FORMATS = {"table": None, "tsv": "TSV", "csv": "CSV", "json": "JSON", "xml": "XML"}
+_GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
@@ -457,7 +466,8 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 
 
 @cli.command("query")
-@click.argument("name")
+@click.argument("query", required=False, metavar="[NAME|FILE.rq|-]")
+@click.option("--sparql", metavar="TEXT", help="Run this query text (the project's prefixes are predeclared).")
 @click.option(
     "--param",
     "params",
@@ -468,10 +478,11 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
-    default="table",
-    show_default=True,
+    type=click.Choice([*_RESULTS_FORMATS, *_GRAPH_FORMATS]),
+    help="SELECT and ASK: table, tsv, csv, json or xml (default: table on a terminal, tsv elsewhere); "
+    "CONSTRUCT and DESCRIBE: turtle (default), ntriples or jsonld (with the project's context).",
 )
+@click.option("--wide", is_flag=True, help="In a table, every cell whole instead of cut to the terminal's width.")
 @click.option(
     "--endpoint",
     metavar="URL",
@@ -486,44 +497,87 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 )
 @_network_options(timeout=60.0)
 def query_command(
-    name: str,
+    query: str | None,
+    sparql: str | None,
     params: tuple[str, ...],
-    format_name: str,
+    format_name: str | None,
+    wide: bool,
     endpoint: str | None,
     services: tuple[str, ...],
     timeout: float,
     retries: int,
 ) -> None:
-    """Run the saved query NAME on the embedded store or on --endpoint."""
-    from .queries.run import run_embedded, run_endpoint, with_services
-    from .queries.saved import find_query
+    """Run a query on the embedded store or on --endpoint: a saved query by NAME, a FILE.rq, - for
+    standard input, or --sparql TEXT."""
+    from .queries.run import Results, answer_embedded, answer_endpoint, with_prefixes, with_services
     from .rdf.http import checked_url
 
     project = _project()
-    saved = find_query(project.queries_dir, name)
+    saved = _query_to_run(project, query, sparql)
     redirected = _pairs(services, "--service")
     for url in [*([endpoint] if endpoint else []), *redirected.values()]:
         checked_url(url)
     text = with_services(saved, saved.bind(_pairs(params, "--param")), redirected)
     client = _http_client(timeout, retries)
     if endpoint:
-        results = run_endpoint(endpoint, text, client)
+        answer = answer_endpoint(endpoint, with_prefixes(text), client)
     else:
         from .rdf.graph import KnowledgeGraph
 
-        results = run_embedded(KnowledgeGraph.read(project).store, text, client)
-    if format_name in _RESULTS_FORMATS:
+        answer = answer_embedded(KnowledgeGraph.read(project).store, text, client, source=str(saved.path))
+    kind = "SELECT and ASK" if isinstance(answer, Results) else "CONSTRUCT and DESCRIBE"
+    allowed = list(_RESULTS_FORMATS) if isinstance(answer, Results) else list(_GRAPH_FORMATS)
+    if format_name is not None and format_name not in allowed:
+        raise click.UsageError(f"{kind} answers print as {', '.join(allowed)}, not {format_name}")
+    if isinstance(answer, Results):
+        chosen = format_name or ("table" if sys.stdout.isatty() else "tsv")
+        if chosen == "table":
+            from .queries.show import print_results
+
+            print_results(console, answer, f"{saved.name}: {saved.summary}" if saved.summary else saved.name, wide)
+            return
         import pyoxigraph as ox
 
-        sys.stdout.buffer.write(results.serialize(getattr(ox.QueryResultsFormat, _RESULTS_FORMATS[format_name])))
-    else:
-        table = Table(title=f"{saved.name}: {saved.summary}", title_justify="left")
-        for variable in results.variables:
-            table.add_column(variable, overflow="fold")
-        for row in results.rows:
-            table.add_row(*(row[v].value if v in row else "" for v in results.variables))
-        console.print(table)
-        console.print(f"{len(results.rows)} rows", highlight=False)
+        sys.stdout.buffer.write(answer.serialize(getattr(ox.QueryResultsFormat, str(_RESULTS_FORMATS[chosen]))))
+        return
+    sys.stdout.buffer.write(_graph_bytes(project, answer.triples, format_name or "turtle"))
+
+
+def _query_to_run(project: Project, query: str | None, sparql: str | None) -> SavedQuery:
+    """The saved query NAME, the query in a file, on standard input (-), or given with --sparql."""
+    from .queries.saved import SavedQuery, find_query
+
+    if (query is None) == (sparql is None):
+        raise click.UsageError("give one query: a saved NAME, a FILE.rq, - (standard input) or --sparql TEXT")
+    if sparql is not None:
+        return SavedQuery.from_text(sparql, Path("--sparql"), "query")
+    assert query is not None
+    if query == "-":
+        return SavedQuery.from_text(sys.stdin.read(), Path("<stdin>"), "query")
+    path = Path(query)
+    if (
+        "/" in query
+        or path.suffix in (".rq", ".sparql")
+        or (path.is_file() and not (project.queries_dir / f"{query}.rq").exists())
+    ):
+        return SavedQuery.read(path)
+    return find_query(project.queries_dir, query)
+
+
+def _graph_bytes(project: Project, triples: tuple[Any, ...], format_name: str) -> bytes:
+    """A CONSTRUCT's or DESCRIBE's triples as Turtle or N-Triples (pyoxigraph's, sorted), or as
+    JSON-LD compacted with the project's context by the writer of the exports."""
+    from .publish.formats import turtle_of
+    from .publish.jsonld import context_path, load_context, write_compacted
+    from .rdf.graph import sorted_ntriples
+    from .rdf.vocab import PREFIXES
+
+    lines = sorted_ntriples(triples)
+    if format_name == "ntriples":
+        return lines
+    if format_name == "turtle":
+        return turtle_of(lines, {p: ns for p, ns in PREFIXES.items() if f"<{ns}".encode() in lines})
+    return write_compacted(triples, load_context(context_path(project.ontology_dir)))
 
 
 @cli.command()

@@ -176,7 +176,12 @@ class SavedQuery:
 
     @classmethod
     def read(cls, path: Path) -> SavedQuery:
-        text = read_text(path, "the query")
+        return cls.from_text(read_text(path, "the query"), path)
+
+    @classmethod
+    def from_text(cls, text: str, path: Path, name: str | None = None) -> SavedQuery:
+        """A query given as text (a file's, standard input's, the command line's), read as a saved
+        one: its header and parameters work the same; `path` names it in messages."""
         header_lines = []
         for line in text.splitlines():
             if not line.startswith("#+"):
@@ -190,7 +195,7 @@ class SavedQuery:
             raise InputError(f"{path}: {where}the #+ header is not valid YAML") from None
         if not isinstance(header, dict):
             raise InputError(f"{path}: line 1: the #+ header must be YAML keys (summary:, description:, …)")
-        query = cls(name=path.stem, path=path, text=text, header=header)
+        query = cls(name=name or path.stem, path=path, text=text, header=header)
         _ = query.parameters  # a parameter of an unknown type is refused now, not when it is bound
         return query
 

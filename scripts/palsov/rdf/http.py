@@ -98,9 +98,12 @@ class HttpClient:
         headers: dict[str, str] | None = None,
         retry: bool = True,
         service: str = "the endpoint",
+        final: Callable[[Response], bool] | None = None,
     ) -> Response:
         """The answer to the request, whatever its status but a transient one (429, 5xx), which is
-        retried unless `retry` is False; a ServiceError when there is no answer after the retries."""
+        retried unless `retry` is False or `final` says that this answer would come again (a 500
+        that explains a fault of the request); a ServiceError when there is no answer after the
+        retries."""
         import httpx
 
         checked_url(url)
@@ -120,7 +123,7 @@ class HttpClient:
                     if response.status in _REDIRECTS:
                         where = response.headers.get("Location", "elsewhere")
                         raise ServiceError(f"{url}: {service} moved ({response.status}) to {where}; name that URL")
-                    if response.status not in RETRY_STATUSES or not retry:
+                    if response.status not in RETRY_STATUSES or not retry or (final and final(response)):
                         return response
                     problem = f"answered {response.status} {response.reason}"
                     wait = retry_after(response.headers.get("Retry-After"))
