@@ -450,6 +450,28 @@ def queries(wide: bool) -> None:
     console.print(f"{len(rows)} queries", highlight=False)
 
 
+@cli.command()
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["table", "sparql", "turtle"]),
+    help="A table, SPARQL PREFIX lines or Turtle @prefix lines (default: a table on a terminal, sparql elsewhere).",
+)
+def prefixes(format_name: str | None) -> None:
+    """The prefixes predeclared in every query palsov runs and bound in every file it writes."""
+    from .rdf.vocab import PREFIXES
+
+    chosen = format_name or ("table" if sys.stdout.isatty() else "sparql")
+    if chosen == "table":
+        from .queries.show import print_table
+
+        rows = [[prefix, namespace] for prefix, namespace in PREFIXES.items()]
+        print_table(console, "prefixes", ["prefix", "namespace"], rows, wide=True)
+        return
+    form = "PREFIX {}: <{}>\n" if chosen == "sparql" else "@prefix {}: <{}> .\n"
+    sys.stdout.write("".join(form.format(prefix, namespace) for prefix, namespace in PREFIXES.items()))
+
+
 #: --format: SPARQL results formats (SELECT, ASK) and RDF formats (CONSTRUCT, DESCRIBE).
 _RESULTS_FORMATS = {"table": None, "tsv": "TSV", "csv": "CSV", "json": "JSON", "xml": "XML"}
 _GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
@@ -534,7 +556,7 @@ def query_command(
         if chosen == "table":
             from .queries.show import print_results
 
-            print_results(console, answer, f"{saved.name}: {saved.summary}" if saved.summary else saved.name, wide)
+            print_results(console, answer, ": ".join(filter(None, (saved.name, saved.summary))), wide)
             return
         import pyoxigraph as ox
 
@@ -550,10 +572,10 @@ def _query_to_run(project: Project, query: str | None, sparql: str | None) -> Sa
     if (query is None) == (sparql is None):
         raise click.UsageError("give one query: a saved NAME, a FILE.rq, - (standard input) or --sparql TEXT")
     if sparql is not None:
-        return SavedQuery.from_text(sparql, Path("--sparql"), "query")
+        return SavedQuery.from_text(sparql, Path("--sparql"), "")
     assert query is not None
     if query == "-":
-        return SavedQuery.from_text(sys.stdin.read(), Path("<stdin>"), "query")
+        return SavedQuery.from_text(sys.stdin.read(), Path("<stdin>"), "")
     path = Path(query)
     if (
         "/" in query

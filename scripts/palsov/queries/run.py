@@ -153,7 +153,8 @@ def syntax_message(error: SyntaxError) -> str:
     match = _SYNTAX_ERROR.match(text)
     cause = match.group(3) if match else text
     where = f"line {match.group(1)}, column {match.group(2)}: " if match else ""
-    return f"the query does not parse: {where}{cause.splitlines()[0] if cause else 'malformed'}"
+    first = cause.splitlines()[0] if cause else "malformed"
+    return f"the query does not parse: {where}{first if len(first) <= 160 else first[:159] + '…'}"
 
 
 def run_embedded(store: ox.Store, text: str, client: HttpClient | None = None) -> Results:
@@ -298,7 +299,7 @@ def with_services(query: SavedQuery, text: str, services: dict[str, str]) -> str
     for original, replacement in services.items():
         matching = [c for c in calls if c.target == original]
         if not matching:
-            raise InputError(f"query {query.name}: it calls no SERVICE <{original}>")
+            raise InputError(f"{query.label}: it calls no SERVICE <{original}>")
         for call in matching:
             replacements[call.target_token.start] = (call.target_token.end, f"<{replacement}>")
     pieces, position = [], 0

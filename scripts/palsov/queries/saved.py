@@ -195,9 +195,14 @@ class SavedQuery:
             raise InputError(f"{path}: {where}the #+ header is not valid YAML") from None
         if not isinstance(header, dict):
             raise InputError(f"{path}: line 1: the #+ header must be YAML keys (summary:, description:, …)")
-        query = cls(name=name or path.stem, path=path, text=text, header=header)
+        query = cls(name=path.stem if name is None else name, path=path, text=text, header=header)
         _ = query.parameters  # a parameter of an unknown type is refused now, not when it is bound
         return query
+
+    @property
+    def label(self) -> str:
+        """How messages name it: a saved query by its name, another by where it came from."""
+        return f"query {self.name}" if self.name else str(self.path)
 
     @property
     def iri(self) -> str:
@@ -257,14 +262,14 @@ class SavedQuery:
         unknown = sorted(set(values) - set(self.parameters))
         if unknown:
             valid = ", ".join(self.parameters) or "none"
-            raise InputError(f"query {self.name}: unknown parameter {', '.join(unknown)} (valid: {valid})")
+            raise InputError(f"{self.label}: unknown parameter {', '.join(unknown)} (valid: {valid})")
         if not self.parameters:
             return self.text
         variables, terms = [], []
         for name, parameter in self.parameters.items():
             value = values.get(name, parameter.default)
             if value is None:
-                raise InputError(f"query {self.name}: parameter {name} has no value and no default")
+                raise InputError(f"{self.label}: parameter {name} has no value and no default")
             variables.append(f"?{parameter.variable}")
             terms.append(parameter.term(value))
         block = f"VALUES ({' '.join(variables)}) {{ ({' '.join(terms)}) }}"
