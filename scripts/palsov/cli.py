@@ -67,10 +67,13 @@ def _network_options(timeout: float) -> Callable[[Command], Command]:
     return decorate
 
 
-def _http_client(timeout: float, retries: int) -> HttpClient:
-    from .rdf.http import HttpClient
+def _http_client(timeout: float, retries: int, endpoint: str | None = None) -> HttpClient:
+    """The client, with the credentials palsov finds for `endpoint` (see rdf.http.credentials)."""
+    from .rdf.http import HttpClient, challenge_auth, credentials
 
-    return HttpClient(timeout=timeout, retries=retries)
+    found = credentials(endpoint) if endpoint else None
+    auth = challenge_auth(endpoint, *found) if endpoint and found else None
+    return HttpClient(timeout=timeout, retries=retries, auth=auth)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -250,19 +253,35 @@ def serve(port: int, timeout_s: float, allowed: tuple[str, ...]) -> None:
     "--endpoint",
     required=True,
     metavar="URL",
-    help="The store's Graph Store Protocol endpoint, e.g. http://localhost:7878/store.",
+    help="The store's Graph Store Protocol endpoint, e.g. http://localhost:7878/store. Credentials, if it "
+    "asks for them (Basic or Digest), come from PALSOV_HTTP_USER and PALSOV_HTTP_PASSWORD, else ~/.netrc.",
 )
-@click.option("--graph", metavar="IRI", help="Named graph to replace (default: the default graph).")
+@click.option(
+    "--graph",
+    metavar="IRI",
+    help="Put the merged graph into this one graph instead of keeping the dataset's named graphs.",
+)
 @_network_options(timeout=300.0)
 def load_command(endpoint: str, graph: str | None, timeout: float, retries: int) -> None:
-    """Replace a graph of any store with the build (SPARQL 1.1 Graph Store Protocol, HTTP PUT)."""
-    from .endpoints.gsp import push
+    """Load the build into any store (SPARQL 1.1 Graph Store Protocol, one HTTP PUT a graph): its
+    named graphs, as in dist/palsov.nq, each replaced, so that loading again changes nothing."""
+    from .endpoints.gsp import load_dataset, push
     from .rdf.http import checked_url
 
     checked_url(endpoint)
     kg = _conforming_graph(_project())
-    sent = push(list(kg.all_triples()), endpoint, graph, _http_client(timeout, retries))
-    console.print(f"loaded {sent} triples into {graph or 'the default graph'} of {endpoint}", highlight=False)
+    client = _http_client(timeout, retries, endpoint)
+    if graph is not None:
+        sent = push(list(kg.all_triples()), endpoint, graph, client)
+        console.print(f"loaded {sent} triples, the merged graph, into {graph} of {endpoint}", highlight=False)
+        return
+    loaded = load_dataset(kg, endpoint, client)
+    for name, count in loaded.graphs:
+        console.print(f"loaded {count} triples into {name}", highlight=False)
+    for name in loaded.deleted:
+        console.print(f"deleted {name} (the build has no such graph)", highlight=False)
+    total = sum(count for _, count in loaded.graphs)
+    console.print(f"loaded {total} triples in {len(loaded.graphs)} named graphs into {endpoint}", highlight=False)
 
 
 @cli.command("plot")
@@ -540,7 +559,7 @@ def query_command(
     for url in [*([endpoint] if endpoint else []), *redirected.values()]:
         checked_url(url)
     text = with_services(saved, saved.bind(_pairs(params, "--param")), redirected)
-    client = _http_client(timeout, retries)
+    client = _http_client(timeout, retries, endpoint)
     if endpoint:
         answer = answer_endpoint(endpoint, with_prefixes(text), client)
     else:
