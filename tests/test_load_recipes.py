@@ -88,7 +88,7 @@ def rows(results: Results) -> list[dict[str, Term]]:
 
 def text_of(name: str, wikidata: str) -> str:
     query = next(q for q in QUERIES if q.name == name)
-    return with_services(query, query.bind({}), {WIKIDATA: wikidata}) if query.endpoint else query.bind({})
+    return with_services(query, query.bind({}), {WIKIDATA: wikidata}) if "SERVICE" in query.text else query.bind({})
 
 
 @pytest.fixture(scope="module")
