@@ -455,15 +455,27 @@ def queries(wide: bool) -> None:
     from .queries.saved import saved_queries
 
     found = saved_queries(_project().queries_dir)
+    terminal = sys.stdout.isatty()
+    if terminal:
+        import pyoxigraph as ox
+
+        from .queries.show import print_table, shown
+
+    def default(kind: str, value: str) -> str:
+        return shown(ox.NamedNode(value)) if terminal and kind == "iri" else value
+
     rows = [
-        [q.name, q.summary, ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in q.parameters.values())]
+        [
+            q.name,
+            q.summary,
+            ", ".join(f"{p.name}={default(p.kind, p.default)}" if p.default else p.name for p in q.parameters.values()),
+        ]
         for q in found
     ]
     headers = ["name", "summary", "parameters (default)"]
-    if not sys.stdout.isatty():
+    if not terminal:
         sys.stdout.write("".join("\t".join(" ".join(cell.split()) for cell in row) + "\n" for row in [headers, *rows]))
         return
-    from .queries.show import print_table
 
     print_table(console, "saved queries", headers, rows, wide, whole=frozenset({0}))
     console.print(f"{len(rows)} queries", highlight=False)
