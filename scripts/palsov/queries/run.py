@@ -40,7 +40,8 @@ READABLE = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResul
 
 @dataclass(frozen=True)
 class Results:
-    """A SELECT query's answer: its variables and rows, and the answer in every results format."""
+    """A SELECT query's answer (its variables and rows) or an ASK query's (`boolean`), and the
+    answer in every results format."""
 
     json: bytes  # SPARQL 1.1 results JSON, as pyoxigraph writes it
 
