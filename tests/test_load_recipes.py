@@ -23,7 +23,7 @@ from palsov.project import Project
 from palsov.queries.run import Results, run_embedded, run_endpoint, with_services
 from palsov.queries.saved import saved_queries
 from palsov.rdf.graph import KnowledgeGraph
-from palsov.rdf.http import HttpClient
+from palsov.rdf.http import HttpClient, challenge_auth
 
 from .conftest import PROJECT_PARTS, ROOT
 from .servers import (
@@ -254,3 +254,16 @@ def test_basic_credentials_go_only_where_they_are_asked_for(built: Path, tmp_pat
     half = palsov("load", "--endpoint", url, cwd=built, env={"PALSOV_HTTP_USER": "dba"})
     assert half.returncode == 2
     assert half.stderr.strip() == "palsov: error: set both PALSOV_HTTP_USER and PALSOV_HTTP_PASSWORD, or neither"
+
+
+def test_credentials_for_one_host_are_never_sent_to_another() -> None:
+    challenge = Reply(401, b"who are you?", {"WWW-Authenticate": 'Basic realm="x"', "Content-Type": "text/plain"})
+    with fault_server([challenge]) as (url, received):
+        client = HttpClient(retries=0, auth=challenge_auth("http://127.0.0.1:9/store", "dba", "secret"))
+        response = client.request("PUT", url, content=b"")
+    assert response.status == 401
+    assert len(received) == 1 and "Authorization" not in received[0]
+    with fault_server([challenge, Reply(204, b"")]) as (url, received):
+        client = HttpClient(retries=0, auth=challenge_auth(url, "dba", "secret"))
+        assert client.request("PUT", url, content=b"").status == 204
+    assert received[1]["Authorization"] == "Basic " + base64.b64encode(b"dba:secret").decode()
