@@ -270,3 +270,22 @@ def test_virtuoso_s_errors_are_one_line_and_name_the_user_s_line(built: Path, vi
     broken = run_palsov("query", "--sparql", "SELECT ?s\nWHERE { ?s ?p }", "--endpoint", virtuoso, cwd=built)
     assert broken.returncode == 2
     assert "400 Bad Request: Virtuoso 37000 Error SP030: SPARQL compiler, line 2: syntax error" in broken.stderr
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_ad_hoc_construct_and_ask_give_the_embedded_store_s_answer(
+    request: pytest.FixtureRequest, engine: str, built: Path
+) -> None:
+    """Ad-hoc queries too, with the project's prefixes predeclared, read back from each server's RDF
+    and boolean answers. (DESCRIBE is left to each store by the standard, so it is not compared.)"""
+    endpoint = request.getfixturevalue(ENGINES[engine])
+    construct = "CONSTRUCT { ?a rdfs:label ?l } WHERE { ?a a sem:Actor ; rdfs:label ?l }"
+    graphs = []
+    for where in ([], ["--endpoint", endpoint]):
+        result = run_palsov("query", "--sparql", construct, "--format", "ntriples", *where, cwd=built)
+        assert result.returncode == 0, result.stderr
+        graphs.append({q.triple for q in ox.parse(result.stdout.encode(), format=ox.RdfFormat.N_TRIPLES)})
+    assert len(graphs[0]) > 20 and graphs[1] == graphs[0]
+    for ask, expected in (("ASK { actor:soviet-union a sem:Actor }", True), ("ASK { actor:nobody ?p ?o }", False)):
+        result = run_palsov("query", "--sparql", ask, "--format", "json", "--endpoint", endpoint, cwd=built)
+        assert json.loads(result.stdout)["boolean"] is expected, result.stderr
