@@ -33,6 +33,7 @@ def free_port() -> int:
 def oxigraph_server(
     *,
     read_only_from: Path | None = None,
+    location: Path | None = None,
     data: bytes | None = None,
     media_type: str = "application/n-triples",
     union_default_graph: bool = False,
@@ -41,8 +42,9 @@ def oxigraph_server(
 
     With `data`, the triples are pushed into the default graph through the Graph Store Protocol
     before the URL is handed out; with `read_only_from`, an existing store folder is served
-    read-only. With `union_default_graph`, the default graph is every graph of the store (by
-    default it is the unnamed graph alone, so a store loaded from N-Quads answers nothing).
+    read-only, and with `location` read-write. With `union_default_graph`, the default graph is
+    every graph of the store (by default it is the unnamed graph alone, so a store loaded from
+    N-Quads answers nothing).
     """
     binary = shutil.which("oxigraph")
     assert binary, "the test extra installs the oxigraph server (pip install '.[test]')"
@@ -58,6 +60,8 @@ def oxigraph_server(
         ]
     else:
         command = [binary, "serve", "--bind", f"127.0.0.1:{port}"]
+        if location is not None:
+            command += ["--location", str(location)]
     if union_default_graph:
         command.append("--union-default-graph")
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -131,7 +135,7 @@ def fault_server(replies: list[Reply]) -> Iterator[tuple[str, list[dict[str, str
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up waiting: that is what a slow-answer test wants
 
-        do_GET = do_POST = do_PUT = _answer
+        do_GET = do_POST = do_PUT = do_DELETE = _answer
 
         def log_message(self, *args: object) -> None:  # keep the test output quiet
             pass

@@ -207,7 +207,11 @@ def test_bench_times_every_command_and_writes_json(project_copy: Project) -> Non
 def test_usage_errors_are_one_line_with_the_cause_first(project: Project) -> None:
     for args, line in (
         (["link", "check", "--bogus"], "palsov: error: No such option '--bogus' (see 'palsov link check --help')"),
-        (["query"], "palsov: error: Missing argument 'NAME' (see 'palsov query --help')"),
+        (
+            ["query"],
+            "palsov: error: give one query: a saved NAME, a FILE.rq, - (standard input) or --sparql TEXT "
+            "(see 'palsov query --help')",
+        ),
         (["frobnicate"], "palsov: error: No such command 'frobnicate' (see 'palsov --help')"),
         (
             ["build", "--jobs", "0"],

@@ -20,6 +20,7 @@ from .validation.engines import ENGINE_NAMES
 from .validation.report import INFO
 
 if TYPE_CHECKING:
+    from .queries.saved import SavedQuery
     from .rdf.graph import KnowledgeGraph
     from .rdf.http import HttpClient
     from .wikidata.client import Client
@@ -66,10 +67,13 @@ def _network_options(timeout: float) -> Callable[[Command], Command]:
     return decorate
 
 
-def _http_client(timeout: float, retries: int) -> HttpClient:
-    from .rdf.http import HttpClient
+def _http_client(timeout: float, retries: int, endpoint: str | None = None) -> HttpClient:
+    """The client, with the credentials palsov finds for `endpoint` (see rdf.http.credentials)."""
+    from .rdf.http import HttpClient, challenge_auth, credentials
 
-    return HttpClient(timeout=timeout, retries=retries)
+    found = credentials(endpoint) if endpoint else None
+    auth = challenge_auth(endpoint, *found) if endpoint and found else None
+    return HttpClient(timeout=timeout, retries=retries, auth=auth)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -249,19 +253,35 @@ def serve(port: int, timeout_s: float, allowed: tuple[str, ...]) -> None:
     "--endpoint",
     required=True,
     metavar="URL",
-    help="The store's Graph Store Protocol endpoint, e.g. http://localhost:7878/store.",
+    help="The store's Graph Store Protocol endpoint, e.g. http://localhost:7878/store. Credentials, if it "
+    "asks for them (Basic or Digest), come from PALSOV_HTTP_USER and PALSOV_HTTP_PASSWORD, else ~/.netrc.",
 )
-@click.option("--graph", metavar="IRI", help="Named graph to replace (default: the default graph).")
+@click.option(
+    "--graph",
+    metavar="IRI",
+    help="Put the merged graph into this one graph instead of keeping the dataset's named graphs.",
+)
 @_network_options(timeout=300.0)
 def load_command(endpoint: str, graph: str | None, timeout: float, retries: int) -> None:
-    """Replace a graph of any store with the build (SPARQL 1.1 Graph Store Protocol, HTTP PUT)."""
-    from .endpoints.gsp import push
+    """Load the build into any store (SPARQL 1.1 Graph Store Protocol, one HTTP PUT a graph): its
+    named graphs, as in dist/palsov.nq, each replaced, so that loading again changes nothing."""
+    from .endpoints.gsp import load_dataset, push
     from .rdf.http import checked_url
 
     checked_url(endpoint)
     kg = _conforming_graph(_project())
-    sent = push(list(kg.all_triples()), endpoint, graph, _http_client(timeout, retries))
-    console.print(f"loaded {sent} triples into {graph or 'the default graph'} of {endpoint}", highlight=False)
+    client = _http_client(timeout, retries, endpoint)
+    if graph is not None:
+        sent = push(list(kg.all_triples()), endpoint, graph, client)
+        console.print(f"loaded {sent} triples, the merged graph, into {graph} of {endpoint}", highlight=False)
+        return
+    loaded = load_dataset(kg, endpoint, client)
+    for name, count in loaded.graphs:
+        console.print(f"loaded {count} triples into {name}", highlight=False)
+    for name in loaded.deleted:
+        console.print(f"deleted {name} (the build has no such graph)", highlight=False)
+    total = sum(count for _, count in loaded.graphs)
+    console.print(f"loaded {total} triples in {len(loaded.graphs)} named graphs into {endpoint}", highlight=False)
 
 
 @cli.command("plot")
@@ -429,21 +449,63 @@ def link_accept(resource: str, qid: str, sources: tuple[str, ...], note: str | N
 
 
 @cli.command()
-def queries() -> None:
-    """List the saved queries: name, summary and parameters."""
+@click.option("--wide", is_flag=True, help="On a terminal, every cell whole (the table as wide as it needs).")
+def queries(wide: bool) -> None:
+    """List the saved queries: name, summary and parameters (on a terminal a table, else TSV)."""
     from .queries.saved import saved_queries
 
-    table = Table(title="saved queries", title_justify="left")
-    table.add_column("name", style="bold")
-    table.add_column("summary")
-    table.add_column("parameters (default)")
-    for query in saved_queries(_project().queries_dir):
-        parameters = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in query.parameters.values())
-        table.add_row(query.name, query.summary, parameters)
-    console.print(table)
+    found = saved_queries(_project().queries_dir)
+    terminal = sys.stdout.isatty()
+    if terminal:
+        import pyoxigraph as ox
+
+        from .queries.show import print_table, shown
+
+    def default(kind: str, value: str) -> str:
+        return shown(ox.NamedNode(value)) if terminal and kind == "iri" else value
+
+    rows = [
+        [
+            q.name,
+            q.summary,
+            ", ".join(f"{p.name}={default(p.kind, p.default)}" if p.default else p.name for p in q.parameters.values()),
+        ]
+        for q in found
+    ]
+    headers = ["name", "summary", "parameters (default)"]
+    if not terminal:
+        sys.stdout.write("".join("\t".join(" ".join(cell.split()) for cell in row) + "\n" for row in [headers, *rows]))
+        return
+
+    print_table(console, "saved queries", headers, rows, wide, whole=frozenset({0}))
+    console.print(f"{len(rows)} queries", highlight=False)
 
 
-_RESULTS_FORMATS = {"json": "JSON", "csv": "CSV", "tsv": "TSV"}
+@cli.command()
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["table", "sparql", "turtle"]),
+    help="A table, SPARQL PREFIX lines or Turtle @prefix lines (default: a table on a terminal, sparql elsewhere).",
+)
+def prefixes(format_name: str | None) -> None:
+    """The prefixes predeclared in every query palsov runs and bound in every file it writes."""
+    from .rdf.vocab import PREFIXES
+
+    chosen = format_name or ("table" if sys.stdout.isatty() else "sparql")
+    if chosen == "table":
+        from .queries.show import print_table
+
+        rows = [[prefix, namespace] for prefix, namespace in PREFIXES.items()]
+        print_table(console, "prefixes", ["prefix", "namespace"], rows, wide=True)
+        return
+    form = "PREFIX {}: <{}>\n" if chosen == "sparql" else "@prefix {}: <{}> .\n"
+    sys.stdout.write("".join(form.format(prefix, namespace) for prefix, namespace in PREFIXES.items()))
+
+
+#: --format: SPARQL results formats (SELECT, ASK) and RDF formats (CONSTRUCT, DESCRIBE).
+_RESULTS_FORMATS = {"table": None, "tsv": "TSV", "csv": "CSV", "json": "JSON", "xml": "XML"}
+_GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
@@ -457,7 +519,8 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 
 
 @cli.command("query")
-@click.argument("name")
+@click.argument("query", required=False, metavar="[NAME|FILE.rq|-]")
+@click.option("--sparql", metavar="TEXT", help="Run this query text (the project's prefixes are predeclared).")
 @click.option(
     "--param",
     "params",
@@ -468,10 +531,11 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
-    default="table",
-    show_default=True,
+    type=click.Choice([*_RESULTS_FORMATS, *_GRAPH_FORMATS]),
+    help="SELECT and ASK: table, tsv, csv, json or xml (default: table on a terminal, tsv elsewhere); "
+    "CONSTRUCT and DESCRIBE: turtle (default), ntriples or jsonld (with the project's context).",
 )
+@click.option("--wide", is_flag=True, help="In a table, every cell whole instead of cut to the terminal's width.")
 @click.option(
     "--endpoint",
     metavar="URL",
@@ -486,44 +550,87 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 )
 @_network_options(timeout=60.0)
 def query_command(
-    name: str,
+    query: str | None,
+    sparql: str | None,
     params: tuple[str, ...],
-    format_name: str,
+    format_name: str | None,
+    wide: bool,
     endpoint: str | None,
     services: tuple[str, ...],
     timeout: float,
     retries: int,
 ) -> None:
-    """Run the saved query NAME on the embedded store or on --endpoint."""
-    from .queries.run import run_embedded, run_endpoint, with_services
-    from .queries.saved import find_query
+    """Run a query on the embedded store or on --endpoint: a saved query by NAME, a FILE.rq, - for
+    standard input, or --sparql TEXT."""
+    from .queries.run import Results, answer_embedded, answer_endpoint, with_prefixes, with_services
     from .rdf.http import checked_url
 
     project = _project()
-    saved = find_query(project.queries_dir, name)
+    saved = _query_to_run(project, query, sparql)
     redirected = _pairs(services, "--service")
     for url in [*([endpoint] if endpoint else []), *redirected.values()]:
         checked_url(url)
     text = with_services(saved, saved.bind(_pairs(params, "--param")), redirected)
-    client = _http_client(timeout, retries)
+    client = _http_client(timeout, retries, endpoint)
     if endpoint:
-        results = run_endpoint(endpoint, text, client)
+        answer = answer_endpoint(endpoint, with_prefixes(text), client)
     else:
         from .rdf.graph import KnowledgeGraph
 
-        results = run_embedded(KnowledgeGraph.read(project).store, text, client)
-    if format_name in _RESULTS_FORMATS:
+        answer = answer_embedded(KnowledgeGraph.read(project).store, text, client, source=str(saved.path))
+    kind = "SELECT and ASK" if isinstance(answer, Results) else "CONSTRUCT and DESCRIBE"
+    allowed = list(_RESULTS_FORMATS) if isinstance(answer, Results) else list(_GRAPH_FORMATS)
+    if format_name is not None and format_name not in allowed:
+        raise click.UsageError(f"{kind} answers print as {', '.join(allowed)}, not {format_name}")
+    if isinstance(answer, Results):
+        chosen = format_name or ("table" if sys.stdout.isatty() else "tsv")
+        if chosen == "table":
+            from .queries.show import print_results
+
+            print_results(console, answer, ": ".join(filter(None, (saved.name, saved.summary))), wide)
+            return
         import pyoxigraph as ox
 
-        sys.stdout.buffer.write(results.serialize(getattr(ox.QueryResultsFormat, _RESULTS_FORMATS[format_name])))
-    else:
-        table = Table(title=f"{saved.name}: {saved.summary}", title_justify="left")
-        for variable in results.variables:
-            table.add_column(variable, overflow="fold")
-        for row in results.rows:
-            table.add_row(*(row[v].value if v in row else "" for v in results.variables))
-        console.print(table)
-        console.print(f"{len(results.rows)} rows", highlight=False)
+        sys.stdout.buffer.write(answer.serialize(getattr(ox.QueryResultsFormat, str(_RESULTS_FORMATS[chosen]))))
+        return
+    sys.stdout.buffer.write(_graph_bytes(project, answer.triples, format_name or "turtle"))
+
+
+def _query_to_run(project: Project, query: str | None, sparql: str | None) -> SavedQuery:
+    """The saved query NAME, the query in a file, on standard input (-), or given with --sparql."""
+    from .queries.saved import SavedQuery, find_query
+
+    if (query is None) == (sparql is None):
+        raise click.UsageError("give one query: a saved NAME, a FILE.rq, - (standard input) or --sparql TEXT")
+    if sparql is not None:
+        return SavedQuery.from_text(sparql, Path("--sparql"), "")
+    assert query is not None
+    if query == "-":
+        return SavedQuery.from_text(sys.stdin.read(), Path("<stdin>"), "")
+    path = Path(query)
+    if (
+        "/" in query
+        or path.suffix in (".rq", ".sparql")
+        or (path.is_file() and not (project.queries_dir / f"{query}.rq").exists())
+    ):
+        return SavedQuery.read(path)
+    return find_query(project.queries_dir, query)
+
+
+def _graph_bytes(project: Project, triples: tuple[Any, ...], format_name: str) -> bytes:
+    """A CONSTRUCT's or DESCRIBE's triples as Turtle or N-Triples (pyoxigraph's, sorted), or as
+    JSON-LD compacted with the project's context by the writer of the exports."""
+    from .publish.formats import turtle_of
+    from .publish.jsonld import context_path, load_context, write_compacted
+    from .rdf.graph import sorted_ntriples
+    from .rdf.vocab import PREFIXES
+
+    lines = sorted_ntriples(triples)
+    if format_name == "ntriples":
+        return lines
+    if format_name == "turtle":
+        return turtle_of(lines, {p: ns for p, ns in PREFIXES.items() if f"<{ns}".encode() in lines})
+    return write_compacted(triples, load_context(context_path(project.ontology_dir)))
 
 
 @cli.command()

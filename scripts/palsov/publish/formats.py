@@ -43,13 +43,14 @@ def _sorted_prefixes(data: bytes) -> bytes:
     return b"".join(sorted(data[:end].splitlines(keepends=True))) + data[end:]
 
 
-def _turtle_of(sorted_lines: bytes) -> bytes:
+def turtle_of(sorted_lines: bytes, prefixes: dict[str, str] | None = None) -> bytes:
+    """Sorted N-Triples as Turtle grouped by subject, with the prefixes (default: the project's)."""
     quads = ox.parse(sorted_lines, format=ox.RdfFormat.N_TRIPLES)
-    return _sorted_prefixes(serialized(quads, ox.RdfFormat.TURTLE, dict(PREFIXES)))
+    return _sorted_prefixes(serialized(quads, ox.RdfFormat.TURTLE, dict(PREFIXES if prefixes is None else prefixes)))
 
 
 def _turtle(kg: KnowledgeGraph, context: dict) -> bytes:
-    return _turtle_of(kg.sorted_ntriples)
+    return turtle_of(kg.sorted_ntriples)
 
 
 def _rdfxml(kg: KnowledgeGraph, context: dict) -> bytes:
@@ -88,7 +89,7 @@ _TRIG_HEADER = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namesp
 
 def _trig_block(graph: ox.NamedNode, lines: bytes) -> bytes:
     """The graph as grouped, sorted Turtle inside its name's braces, after a blank line."""
-    turtle = _turtle_of(lines)
+    turtle = turtle_of(lines)
     return f"\n<{graph.value}> {{\n".encode() + turtle[_prefix_block_end(turtle) :] + b"}\n"
 
 

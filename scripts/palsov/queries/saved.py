@@ -1,10 +1,10 @@
 """Saved SPARQL queries: their grlc-style headers, their parameters, and binding values safely.
 
 A query's header is the block of `#+ ` lines at its top, read as YAML (the grlc convention):
-summary, description, tags, endpoint, defaults, and for each parameter an `enumerate` or a
-description. Parameters are the query's variables named the grlc way: `?_holder_iri` is an IRI
-parameter `holder`, `?_from_xsd_date` an xsd:date parameter `from`, `?_name` a plain string; a
-type we do not know is refused when the query is read. A value is parsed for its type, written
+summary, description, tags and defaults. Parameters are the query's variables named the grlc
+way: `?_holder_iri` is an IRI parameter `holder`, `?_from_xsd_date` an xsd:date parameter `from`,
+`?_name` a plain string, and two underscores (`?__holder_iri`) make one optional; a type we do
+not know is refused when the query is read. A value is parsed for its type, written
 again in the type's canonical form (a date as YYYY-MM-DD, a decimal without trailing zeros) and
 bound as an RDF term, serialised by pyoxigraph, through a VALUES block at the head of the query's
 WHERE: never pasted into its text.
@@ -29,7 +29,7 @@ from ..errors import InputError
 from ..rdf.io import read_text
 from ..rdf.vocab import QUERIES, XSD
 
-_PARAMETER = re.compile(r"\?_([A-Za-z][A-Za-z0-9]*)((?:_[A-Za-z0-9]+)*)\b")
+_PARAMETER = re.compile(r"\?(_{1,2})([A-Za-z][A-Za-z0-9]*)((?:_[A-Za-z0-9]+)*)\b")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _TIMEZONE = r"(Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))?"
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -143,7 +143,7 @@ class Parameter:
     variable: str  # without the question mark, e.g. "_holder_iri"
     kind: str  # "iri", or an XSD datatype's local name: "string", "date" … (see XSD_TYPES)
     default: str | None = None
-    description: str = ""
+    required: bool = True  # an optional one (grlc's ?__name) left without a value stays unbound
 
     def term(self, value: str) -> str:
         """The value as a SPARQL term, or an InputError saying what is wrong with it."""
@@ -176,7 +176,12 @@ class SavedQuery:
 
     @classmethod
     def read(cls, path: Path) -> SavedQuery:
-        text = read_text(path, "the query")
+        return cls.from_text(read_text(path, "the query"), path)
+
+    @classmethod
+    def from_text(cls, text: str, path: Path, name: str | None = None) -> SavedQuery:
+        """A query given as text (a file's, standard input's, the command line's), read as a saved
+        one: its header and parameters work the same; `path` names it in messages."""
         header_lines = []
         for line in text.splitlines():
             if not line.startswith("#+"):
@@ -190,9 +195,14 @@ class SavedQuery:
             raise InputError(f"{path}: {where}the #+ header is not valid YAML") from None
         if not isinstance(header, dict):
             raise InputError(f"{path}: line 1: the #+ header must be YAML keys (summary:, description:, …)")
-        query = cls(name=path.stem, path=path, text=text, header=header)
+        query = cls(name=path.stem if name is None else name, path=path, text=text, header=header)
         _ = query.parameters  # a parameter of an unknown type is refused now, not when it is bound
         return query
+
+    @property
+    def label(self) -> str:
+        """How messages name it: a saved query by its name, another by where it came from."""
+        return f"query {self.name}" if self.name else str(self.path)
 
     @property
     def iri(self) -> str:
@@ -211,10 +221,6 @@ class SavedQuery:
         return [str(t) for t in self.header.get("tags", [])]
 
     @property
-    def endpoint(self) -> str | None:
-        return self.header.get("endpoint")
-
-    @property
     def is_violation_check(self) -> bool:
         return self.name.endswith("-violation")
 
@@ -223,11 +229,10 @@ class SavedQuery:
         """The parameters, found in the query outside its comments; an InputError for one of a type
         we do not know, naming the line."""
         defaults = _mapping(self.header.get("defaults"))
-        described = _mapping(self.header.get("parameters"))
         found: dict[str, Parameter] = {}
         text = _without_comments(self.text)
         for match in _PARAMETER.finditer(text):
-            name, suffix = match.group(1), match.group(2)
+            name, suffix = match.group(2), match.group(3)
             kind = "string" if not suffix else "iri" if suffix == "_iri" else suffix.removeprefix("_xsd_")
             if kind != "iri" and kind not in XSD_TYPES:
                 line = text.count("\n", 0, match.start()) + 1
@@ -243,7 +248,7 @@ class SavedQuery:
                 variable=match.group(0)[1:],
                 kind=kind,
                 default=None if defaults.get(name) is None else str(defaults[name]),
-                description=str(described.get(name, "")),
+                required=len(match.group(1)) == 1,
             )
         return found
 
@@ -252,16 +257,16 @@ class SavedQuery:
         unknown = sorted(set(values) - set(self.parameters))
         if unknown:
             valid = ", ".join(self.parameters) or "none"
-            raise InputError(f"query {self.name}: unknown parameter {', '.join(unknown)} (valid: {valid})")
+            raise InputError(f"{self.label}: unknown parameter {', '.join(unknown)} (valid: {valid})")
         if not self.parameters:
             return self.text
         variables, terms = [], []
         for name, parameter in self.parameters.items():
             value = values.get(name, parameter.default)
-            if value is None:
-                raise InputError(f"query {self.name}: parameter {name} has no value and no default")
+            if value is None and parameter.required:
+                raise InputError(f"{self.label}: parameter {name} has no value and no default")
             variables.append(f"?{parameter.variable}")
-            terms.append(parameter.term(value))
+            terms.append("UNDEF" if value is None else parameter.term(value))
         block = f"VALUES ({' '.join(variables)}) {{ ({' '.join(terms)}) }}"
         # At the head of the outermost group, so that FILTERs and BINDs of the query see the values.
         where = _OUTER_WHERE.search(self.text)

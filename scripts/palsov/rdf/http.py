@@ -12,6 +12,9 @@ never trips them), enforced by shutting the socket when it passes; retries with 
 from __future__ import annotations
 
 import contextlib
+import netrc
+import os
+import re
 import socket
 import threading
 import time
@@ -20,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
@@ -28,6 +32,8 @@ from ..runtime.versions import palsov_version
 from .vocab import BASE
 
 if TYPE_CHECKING:
+    from collections.abc import Generator
+
     import httpx
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -70,13 +76,71 @@ class Response:
         return content_type.split(";", 1)[0].strip().lower()
 
     def first_line(self) -> str:
-        """The body's first line, for an error message."""
+        """The body's first line, for an error message (an HTML page's title, or its first text)."""
+        if self.media_type == "text/html":
+            page = self.body[:4000].decode("utf-8", errors="replace")
+            title = re.search(r"<title[^>]*>(.*?)</title>", page, re.I | re.S)
+            text = title.group(1) if title else re.sub(r"<[^>]*>|<[^>]*$", " ", page)
+            return " ".join(text.split())[:200]
         text = self.body[:200].decode("utf-8", errors="replace").strip()
         return text.splitlines()[0] if text else ""
 
 
 class _Expired(Exception):
     pass
+
+
+#: Where `palsov load` and `palsov query --endpoint` find credentials for their endpoint, before ~/.netrc.
+USER_VARIABLE = "PALSOV_HTTP_USER"
+PASSWORD_VARIABLE = "PALSOV_HTTP_PASSWORD"
+
+
+def credentials(url: str) -> tuple[str, str] | None:
+    """The user and password for the URL's host: from PALSOV_HTTP_USER and PALSOV_HTTP_PASSWORD,
+    else from the netrc file (NETRC, or ~/.netrc), as curl finds them; never from the command line,
+    where every user of the machine can read them."""
+    user, password = os.environ.get(USER_VARIABLE), os.environ.get(PASSWORD_VARIABLE)
+    if user is not None or password is not None:
+        if user is None or password is None:
+            raise InputError(f"set both {USER_VARIABLE} and {PASSWORD_VARIABLE}, or neither")
+        return user, password
+    path = Path(os.environ.get("NETRC") or Path.home() / ".netrc")
+    if not path.is_file():
+        return None
+    try:
+        entry = netrc.netrc(path).authenticators(urllib.parse.urlsplit(url).hostname or "")
+    except netrc.NetrcParseError as error:
+        raise InputError(f"{error.filename}: line {error.lineno}: {error.msg}") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+    return (entry[0], entry[2] or "") if entry else None
+
+
+def challenge_auth(url: str, user: str, password: str) -> httpx.Auth:
+    """Credentials for the URL's server only, sent when it asks (401) in the scheme it asks for:
+    Digest (Virtuoso's /sparql-graph-crud-auth) or Basic. Another host (a SERVICE call, a
+    redirect) never sees them."""
+    import httpx
+
+    netloc = urllib.parse.urlsplit(url).netloc.encode()
+
+    class ChallengeAuth(httpx.DigestAuth):
+        def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+            if request.url.netloc != netloc:
+                yield request
+                return
+            digest = super().auth_flow(request)
+            response = yield next(digest)
+            try:
+                yield digest.send(response)  # the server asked for Digest: the request again, signed
+                return
+            except StopIteration:
+                pass
+            schemes = [h.split(" ", 1)[0].lower() for h in response.headers.get_list("www-authenticate")]
+            if response.status_code == 401 and "basic" in schemes:
+                yield next(httpx.BasicAuth(user, password).auth_flow(request))
+
+    return ChallengeAuth(user, password)
 
 
 @dataclass
@@ -87,6 +151,7 @@ class HttpClient:
     max_wait: float = 120.0  # the longest wait we accept, Retry-After included
     sleep: Callable[[float], None] = time.sleep
     show_progress: bool = True  # on a terminal; not for requests made on a server's threads
+    auth: httpx.Auth | None = None  # see challenge_auth
     requests: int = field(default=0, init=False)  # how many were sent
 
     def request(
@@ -98,9 +163,12 @@ class HttpClient:
         headers: dict[str, str] | None = None,
         retry: bool = True,
         service: str = "the endpoint",
+        final: Callable[[Response], bool] | None = None,
     ) -> Response:
         """The answer to the request, whatever its status but a transient one (429, 5xx), which is
-        retried unless `retry` is False; a ServiceError when there is no answer after the retries."""
+        retried unless `retry` is False or `final` says that this answer would come again (a 500
+        that explains a fault of the request); a ServiceError when there is no answer after the
+        retries."""
         import httpx
 
         checked_url(url)
@@ -120,7 +188,7 @@ class HttpClient:
                     if response.status in _REDIRECTS:
                         where = response.headers.get("Location", "elsewhere")
                         raise ServiceError(f"{url}: {service} moved ({response.status}) to {where}; name that URL")
-                    if response.status not in RETRY_STATUSES or not retry:
+                    if response.status not in RETRY_STATUSES or not retry or (final and final(response)):
                         return response
                     problem = f"answered {response.status} {response.reason}"
                     wait = retry_after(response.headers.get("Retry-After"))
@@ -156,7 +224,7 @@ class HttpClient:
         timer.start()
         try:
             with (
-                httpx.Client(timeout=self.timeout, headers={"User-Agent": user_agent()}) as client,
+                httpx.Client(timeout=self.timeout, headers={"User-Agent": user_agent()}, auth=self.auth) as client,
                 client.stream(method, url, content=content, headers=headers, extensions={"trace": trace}) as answer,
             ):
                 body = b"".join(answer.iter_bytes())
