@@ -268,7 +268,7 @@ def timeline_figure(kg: KnowledgeGraph) -> tuple[Figure, int, int, int]:
         title_fontsize=7,
     )
     bottom.set_yticks(range(len(rows)), list(rows))
-    bottom.set_ylim(len(rows) - 0.5, -0.5)
+    bottom.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     bottom.set_xlim(first, last)
     bottom.set_xlabel(
         "year"
@@ -318,7 +318,7 @@ def _event_marks(axis: Axes, marks: list[Mark]) -> None:
         )
     names = [textwrap.shorten(mark.label, _EVENT_NAME_LENGTH, placeholder=" …") for mark in marks]
     axis.set_yticks(range(len(marks)), names, fontsize=8)
-    axis.set_ylim(len(marks) - 0.5, -0.5)
+    axis.set_ylim(max(len(marks), 1) - 0.5, -0.5)
 
 
 def _event_counts(axis: Axes, events: list[tuple[str, int, int]]) -> None:
@@ -529,10 +529,13 @@ def _fit(figure: Figure, axis: Axes, names: list) -> None:
         axis.apply_aspect()  # the box an equal aspect gives, as drawing would
         to_data = axis.transData.inverted()
         reach = max(
-            abs(value)
-            for name in names
-            for corner in to_data.transform(name.get_window_extent(renderer).corners())
-            for value in corner
+            (
+                abs(value)
+                for name in names
+                for corner in to_data.transform(name.get_window_extent(renderer).corners())
+                for value in corner
+            ),
+            default=0.0,
         )
         if reach <= limit * 0.99:
             return
