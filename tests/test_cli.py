@@ -189,7 +189,9 @@ def test_docs_renders_the_ontology_page(project_copy: Project) -> None:
     result = run_palsov("docs", cwd=project_copy.root)
     assert result.returncode == 0, result.stderr
     page = (project_copy.dist_dir / "ontology.html").read_text(encoding="utf-8")
-    assert "palsov ontology" in page and "Stance" in page and "TimeSpan" in page
+    assert "<h1>palsov: an event, actor and stance ontology for bilateral relations</h1>" in page
+    assert "Stance" in page and "TimeSpan" in page
+    assert "partition of Palestine" in (project_copy.dist_dir / "vocabularies.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

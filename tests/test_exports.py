@@ -84,7 +84,7 @@ def test_jsonld_reads_as_plain_json_with_short_keys(dist: Path) -> None:
     stance = nodes["stance:soviet-union-on-partition-from-1947"]
     assert stance["type"] == "Stance"
     assert stance["holder"] == "actor:soviet-union"
-    assert stance["hasPolarity"] == "polarity:support"
+    assert stance["polarity"] == "polarities:support"
     span = nodes["stance:soviet-union-on-partition-from-1947/time"]
     assert (span["earliest"], span["latestStart"], span["edtf"]) == (
         "1947-01-01",
@@ -114,7 +114,7 @@ def test_timeline_is_framed_in_order_with_actors_roles_and_quotes(
         assert event["hasTime"]["edtf"]
         participations = event.get("participation", [])  # the wars: the source names no belligerent
         for participation in participations if isinstance(participations, list) else [participations]:
-            assert participation["value"]["label"] and participation["hasRole"]["prefLabel"]
+            assert participation["value"]["label"] and participation["roleType"]["prefLabel"]
         evidence = event["supportedBy"] if isinstance(event["supportedBy"], list) else [event["supportedBy"]]
         for annotation in evidence:
             selectors = {s["type"]: s for s in annotation["target"]["selector"]}
@@ -122,7 +122,7 @@ def test_timeline_is_framed_in_order_with_actors_roles_and_quotes(
             assert text[int(position["start"]) : int(position["end"])] == selectors["TextQuoteSelector"]["exact"]
     vote = next(e for e in events if e["id"] == "event:soviet-vote-for-the-un-partition-plan")
     assert vote["hasTime"]["label"] == "in 1947"
-    assert (vote["participation"]["value"]["label"], vote["participation"]["hasRole"]["prefLabel"]) == (
+    assert (vote["participation"]["value"]["label"], vote["participation"]["roleType"]["prefLabel"]) == (
         "Soviet Union",
         "voter",
     )
@@ -164,6 +164,7 @@ def test_exports_are_byte_identical_on_one_worker_and_on_two(
     ]
     assert [p.name for p in written] == [
         *(f"palsov.{FORMATS[name].extension}" for name in ("turtle", "jsonld", "ntriples", "rdfxml")),
+        "context.jsonld",
         "palsov-context-0.1.0.jsonld",
         "timeline.jsonld",
         "void.ttl",

@@ -637,17 +637,16 @@ def _graph_bytes(project: Project, triples: tuple[Any, ...], format_name: str) -
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="HTML file to write (default dist/ontology.html).",
+    help="HTML file to write (default dist/ontology.html); vocabularies.html is written beside it.",
 )
 def docs(out: Path | None) -> None:
-    """Render the ontology's documentation page (pyLODE) into dist/."""
-    from .publish.ontology_page import render
+    """Render the ontology's page (pyLODE) and its vocabularies' page into dist/."""
+    from .publish.ontology_page import ONTOLOGY_PAGE, render
     from .rdf.graph import KnowledgeGraph
 
     project = _project()
-    target = out or project.dist_dir / "ontology.html"
-    render(KnowledgeGraph.read(project, data_files=[]), target)
-    console.print(f"wrote {target}")
+    for path in render(KnowledgeGraph.read(project, data_files=[]), out or project.dist_dir / ONTOLOGY_PAGE):
+        console.print(f"wrote {path}", highlight=False)
 
 
 @cli.command()

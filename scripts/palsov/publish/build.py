@@ -91,14 +91,14 @@ def _write_build(checked: Checked, previous: Path, folder: Path, workers: int | 
     # pyLODE and matplotlib take seconds: their output is carried over from the previous build
     # unless its sources, the code that draws it, or the libraries it is drawn with changed.
     ontology = _relative(project, kg.sha256("ontology"))
-    with stage("rendering the ontology page"):
+    with stage("rendering the ontology and vocabularies pages"):
         written += reuse_or_render(
             previous,
             folder,
             ".ontology.sha256",
             stamp(ontology, ontology_page, ontology_page.LIBRARIES),
-            ["ontology.html"],
-            lambda: [ontology_page.render(kg, folder / "ontology.html")],
+            [ontology_page.ONTOLOGY_PAGE, ontology_page.VOCABULARIES_PAGE],
+            lambda: ontology_page.render(kg, folder / ontology_page.ONTOLOGY_PAGE),
         )
     with stage("drawing the charts"):
         written += reuse_or_render(

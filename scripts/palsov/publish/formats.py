@@ -59,7 +59,7 @@ def _rdfxml(kg: KnowledgeGraph, context: dict) -> bytes:
 
 
 def _jsonld(kg: KnowledgeGraph, context: dict) -> bytes:
-    """JSON-LD 1.1 compacted with the project's context, which it carries inline."""
+    """JSON-LD compacted with the project's context, which it carries inline (see `jsonld`)."""
     return jsonld.write_compacted(ox.parse(kg.sorted_ntriples, format=ox.RdfFormat.N_TRIPLES), context)
 
 
@@ -228,12 +228,15 @@ def export_all(
     appears whole or not at all.
     """
     paths = {f.name: folder / f"{stem}.{f.extension}" for f in FORMATS.values()}
-    context_path = folder / f"palsov-context-{jsonld.CONTEXT_VERSION}.jsonld"
+    context_path = folder / jsonld.CONTEXT_FILE
+    versioned_context_path = folder / jsonld.VERSIONED_CONTEXT_FILE
     timeline_path = folder / "timeline.jsonld"
     description_path = folder / "void.ttl"
     refuse_unwritable(kg)
     _ = kg.sorted_ntriples  # made here, once, before any worker forks: every worker shares it
-    write_atomically(context_path, jsonld.dumps({"@context": context}))
+    context_document = jsonld.dumps({"@context": context})
+    write_atomically(context_path, context_document)
+    write_atomically(versioned_context_path, context_document)
     store = kg.store
     order: list[str] = []
     with contextlib.ExitStack() as stack:
@@ -269,7 +272,8 @@ def export_all(
         ]
         if timeline_query:
             distributions.append(void.distribution(timeline_path, "The timeline, framed JSON-LD"))
-        description = about_graph + void.describe_files(distributions)
+        about_context = void.describe_context(context_path, versioned_context_path, jsonld.CONTEXT_VERSION)
+        description = about_graph + about_context + void.describe_files(distributions)
         lines = sorted_ntriples(description)
         for name, path in unfinished.items():
             with path.open("ab") as stream:
@@ -278,7 +282,8 @@ def export_all(
     write_atomically(description_path, _sorted_prefixes(void_turtle))
     merged = [paths[name] for name, f in FORMATS.items() if f.merged]
     dataset = [paths[name] for name, f in FORMATS.items() if f.block]
-    return [*merged, context_path, *([timeline_path] if timeline_query else []), description_path, *dataset]
+    contexts = [context_path, versioned_context_path]
+    return [*merged, *contexts, *([timeline_path] if timeline_query else []), description_path, *dataset]
 
 
 def _block(fmt: Format, graph: ox.NamedNode, lines: bytes) -> bytes:

@@ -3,7 +3,12 @@
 `Compactor` compacts one node at a time with the project's context; `write_compacted` writes the
 whole graph with it in one pass, what a JSON-LD processor's compaction gives in a tenth of the time
 (pyld's RDF conversion and compaction grow to minutes at a million triples). The tests expand the
-output with pyld and compare the graph.
+output with pyld (as JSON-LD 1.1 and as 1.0) and compare the graph.
+
+The context is published at its own IRI (`rdf.vocab.CONTEXT`, written to dist/ as `CONTEXT_FILE`)
+for documents that reference it; the dumps carry the same object inline, so that they read offline
+and no processor fetches anything to read them. It declares no `@version`: it uses no JSON-LD 1.1
+feature, and a 1.0 processor refuses a context that declares 1.1.
 """
 
 from __future__ import annotations
@@ -19,11 +24,16 @@ import pyoxigraph as ox
 
 from ..errors import InputError
 from ..rdf.io import read_text
-from ..rdf.vocab import RDF_TYPE, XSD_STRING
+from ..rdf.vocab import BASE, CONTEXT, RDF_TYPE, XSD_STRING
 
 _RDF_TYPE = RDF_TYPE.value
 _XSD_STRING = XSD_STRING.value
 CONTEXT_VERSION = "0.1.0"
+#: The context's file in dist/: its IRI's path under the base, so that a copy of dist/ published at
+#: the base serves it at its IRI.
+CONTEXT_FILE = CONTEXT.value.removeprefix(BASE)
+#: The same context under its version, a download that never changes.
+VERSIONED_CONTEXT_FILE = f"palsov-context-{CONTEXT_VERSION}.jsonld"
 
 
 def context_path(ontology_dir: Path) -> Path:

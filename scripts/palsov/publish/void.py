@@ -15,6 +15,7 @@ from ..rdf.sparql import count, select
 from ..rdf.vocab import (
     ARTICLE,
     CC_BY_SA,
+    CONTEXT,
     DATASET,
     DCAT,
     DCTERMS,
@@ -47,11 +48,16 @@ class Distribution:
     path: Path
     media_type: str
     title: str
+    #: The JSON-LD context a JSON-LD file is compacted with (its terms and prefixes), if any.
+    context: ox.NamedNode | None = None
 
 
 def distribution(path: Path, title: str) -> Distribution:
-    """A file of the build as a distribution, with the media type of its format."""
-    return Distribution(path=path, media_type=rdf_format(path).media_type, title=title)
+    """A file of the build as a distribution, with the media type of its format; a JSON-LD file
+    names the context it is compacted with (and carries inline)."""
+    media_type = rdf_format(path).media_type
+    context = CONTEXT if media_type == ox.RdfFormat.JSON_LD.media_type else None
+    return Distribution(path=path, media_type=media_type, title=title, context=context)
 
 
 def _literal(value: object, datatype: ox.NamedNode | None = None, language: str | None = None) -> ox.Literal:
@@ -175,7 +181,40 @@ def describe_files(distributions: Iterable[Distribution]) -> list[ox.Triple]:
         add(checksum, RDF_TYPE, SPDX("Checksum"))
         add(checksum, SPDX("algorithm"), SPDX("checksumAlgorithm_sha256"))
         add(checksum, SPDX("checksumValue"), _literal(sha256_of(item.path), XSD("hexBinary")))
+        if item.context is not None:
+            add(node, DCTERMS("conformsTo"), item.context)
     return out
+
+
+def describe_context(path: Path, versioned: Path, version: str) -> list[ox.Triple]:
+    """The JSON-LD context as a resource of its own, at its IRI: not a distribution (it holds none
+    of the dataset's triples) but what the JSON-LD distributions conform to (`dcterms:conformsTo`),
+    with its version, the download of that version, licence and SHA-256."""
+    checksum = ox.NamedNode(f"{DATASET.value}/context/sha256")
+    about: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        (CONTEXT, RDF_TYPE, DCTERMS("Standard")),
+        (CONTEXT, DCTERMS("title"), _literal("The palsov JSON-LD context", language="en")),
+        (
+            CONTEXT,
+            DCTERMS("description"),
+            _literal(
+                "The terms and prefixes palsov's JSON-LD is compacted with: one short key per property"
+                " (the property's own name: holder, issue, polarity, certainty …), dates typed"
+                " xsd:date, compact IRIs for resources and concepts. JSON-LD 1.0 and 1.1.",
+                language="en",
+            ),
+        ),
+        (CONTEXT, DCTERMS("format"), MEDIA_TYPES(ox.RdfFormat.JSON_LD.media_type)),
+        (CONTEXT, DCTERMS("license"), CC_BY_SA),
+        (CONTEXT, OWL("versionInfo"), _literal(version)),
+        (CONTEXT, DCTERMS("hasVersion"), DOWNLOADS(versioned.name)),
+        (CONTEXT, DCTERMS("isPartOf"), DATASET),
+        (CONTEXT, SPDX("checksum"), checksum),
+        (checksum, RDF_TYPE, SPDX("Checksum")),
+        (checksum, SPDX("algorithm"), SPDX("checksumAlgorithm_sha256")),
+        (checksum, SPDX("checksumValue"), _literal(sha256_of(path), XSD("hexBinary"))),
+    ]
+    return [ox.Triple(*triple) for triple in about]
 
 
 def sha256sums(paths: list[Path]) -> str:
@@ -183,4 +222,12 @@ def sha256sums(paths: list[Path]) -> str:
     return "".join(f"{sha256_of(p)}  {p.name}\n" for p in sorted(paths))
 
 
-__all__ = ["Distribution", "describe", "describe_files", "describe_graph", "distribution", "sha256sums"]
+__all__ = [
+    "Distribution",
+    "describe",
+    "describe_context",
+    "describe_files",
+    "describe_graph",
+    "distribution",
+    "sha256sums",
+]

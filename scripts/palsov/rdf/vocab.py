@@ -29,6 +29,8 @@ QUERIES = Namespace(BASE + "queries/")
 GRAPH = Namespace(BASE + "graph/")
 DATASET = ox.NamedNode(BASE + "dataset")
 DOWNLOADS = Namespace(BASE + "dist/")
+#: The JSON-LD context, published at its own IRI (and in dist/ under the same path: context.jsonld).
+CONTEXT = ox.NamedNode(BASE + "context.jsonld")
 
 RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
 RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
