@@ -11,6 +11,7 @@ anything else is answered by `404.html`.
 from __future__ import annotations
 
 from enum import Enum
+from functools import cache
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
@@ -48,6 +49,7 @@ def document_iri(iri: str) -> str:
     return iri.split("#", 1)[0]
 
 
+@cache
 def is_published(iri: str) -> bool:
     """Whether `iri` is under our base, and so has a folder in the site."""
     try:
@@ -57,6 +59,7 @@ def is_published(iri: str) -> bool:
     return True
 
 
+@cache
 def folder(iri: str) -> PurePosixPath:
     """The folder of `iri`'s document, relative to the site's root (`.` for the base itself).
 
