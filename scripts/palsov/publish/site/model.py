@@ -23,7 +23,7 @@ from functools import cached_property
 import pyoxigraph as ox
 
 from ...rdf.graph import KnowledgeGraph
-from ...rdf.terms import Term, object_of, short, subject_of
+from ...rdf.terms import Term, nodes, short, subject_of
 from ...rdf.vocab import (
     BASE,
     CRM,
@@ -175,34 +175,32 @@ class SiteModel:
         self.about: dict[str, list[ox.Triple]] = defaultdict(list)
         self.pointing: dict[str, list[ox.Triple]] = defaultdict(list)
         self.members: dict[str, list[str]] = defaultdict(list)  # document -> its IRIs
-        documents: set[str] = set()
+        self._values: dict[tuple[str, str], list[Term]] = defaultdict(list)
+        self._labels: dict[str, str] = {}
+        published: set[str] = set()
         for triple in self.triples:
-            subject = subject_iri(triple)
-            self.about[subject].append(triple)
-            obj = object_of(triple)
+            subject, predicate, obj = nodes(triple)
+            self.about[subject.value].append(triple)
+            self._values[subject.value, predicate.value].append(obj)
+            for term in (subject, predicate, obj):
+                if isinstance(term, ox.NamedNode):
+                    published.add(term.value)
             if isinstance(obj, ox.NamedNode):
                 self.pointing[obj.value].append(triple)
-            for term in (triple.subject, triple.predicate, obj):
-                if isinstance(term, ox.NamedNode) and is_published(term.value):
-                    documents.add(document_iri(term.value))
-        for iri in sorted({t.value for t in self._named_terms() if is_published(t.value)}):
+        for iri in sorted(filter(is_published, published)):
             self.members[document_iri(iri)].append(iri)
-        self.documents = sorted(documents)
-        self._document_set = documents
+        self.documents = sorted(self.members)
+        self._document_set = set(self.documents)
 
     @classmethod
     def of(cls, kg: KnowledgeGraph) -> SiteModel:
         """The model of a graph (its merged, sorted triples: ontology, data and enrichment)."""
         return cls(quad.triple for quad in ox.parse(kg.sorted_ntriples, format=ox.RdfFormat.N_TRIPLES))
 
-    def _named_terms(self) -> Iterable[ox.NamedNode]:
-        for triple in self.triples:
-            yield from (t for t in (triple.subject, triple.predicate, triple.object) if isinstance(t, ox.NamedNode))
-
     # -- values ---------------------------------------------------------------------------------
 
     def values(self, iri: str, predicate: str) -> list[Term]:
-        return [object_of(t) for t in self.about.get(iri, ()) if t.predicate.value == predicate]
+        return self._values.get((iri, predicate), [])
 
     def value(self, iri: str, predicate: str) -> str | None:
         found = self.values(iri, predicate)
@@ -210,6 +208,12 @@ class SiteModel:
 
     def label(self, iri: str) -> str:
         """Its name in English (rdfs:label, skos:prefLabel or title), else its short name."""
+        found = self._labels.get(iri)
+        if found is None:
+            found = self._labels[iri] = self._label(iri)
+        return found
+
+    def _label(self, iri: str) -> str:
         for predicate in _NAME_PROPERTIES:
             names = self.values(iri, predicate)
             english = [n for n in names if isinstance(n, ox.Literal) and n.language in ("en", None)]
@@ -384,10 +388,8 @@ class SiteModel:
         """A resource or concept for each document that has a name of its own, with its other names."""
         entries = []
         for document in self.documents:
-            label = self.label(document)
-            if label == _fallback_label(document):
-                continue
-            entries.append(SearchEntry(document, label, self.kind(document), self.names(document)))
+            if any(self.values(document, p) for p in _NAME_PROPERTIES):  # a name of its own, not a quote
+                entries.append(SearchEntry(document, self.label(document), self.kind(document), self.names(document)))
         return entries
 
     def find(self, text: str) -> list[SearchEntry]:
