@@ -115,6 +115,8 @@ _TYPE_ORDER = tuple(
         RDF("Statement"),
     )
 )
+#: The types of the parts of a resource (found through it, not searched for by name).
+_PART_TYPES = frozenset({PALSOV("TimeSpan").value, PALSOV("Participation").value})
 _NAME_PROPERTIES = (_LABEL, _PREF_LABEL, DCTERMS("title").value)
 
 
@@ -385,10 +387,11 @@ class SiteModel:
         return self.value(SOURCE_ARTICLE.value, SDO("text").value) or ""
 
     def search_entries(self) -> list[SearchEntry]:
-        """A resource or concept for each document that has a name of its own, with its other names."""
+        """A resource or concept for each document that has a name of its own (a label, not a quote)
+        and is not a part of another (a time span), with its other names."""
         entries = []
         for document in self.documents:
-            if any(self.values(document, p) for p in _NAME_PROPERTIES):  # a name of its own, not a quote
+            if any(self.values(document, p) for p in _NAME_PROPERTIES) and not _PART_TYPES & set(self.types(document)):
                 entries.append(SearchEntry(document, self.label(document), self.kind(document), self.names(document)))
         return entries
 

@@ -74,7 +74,18 @@
     var box = document.getElementById("site-search");
     var query = new URLSearchParams(location.search).get("q") || "";
     box.value = query;
-    fetch(root() + "search.json").then(function (response) { return response.json(); }).then(function (index) {
+    // The index this page lists, for where fetch cannot read search.json (a copy opened from file://).
+    var listed = function () {
+      return Array.prototype.map.call(document.querySelectorAll("ul.search-index li"), function (item) {
+        var link = item.querySelector("a");
+        var names = item.getAttribute("data-names");
+        return { label: link.textContent, kind: item.getAttribute("data-kind"), names: names ? names.split("|") : [], href: link.getAttribute("href") };
+      });
+    };
+    fetch(root() + "search.json").then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    }).catch(listed).then(function (index) {
       var run = function () {
         var wanted = box.value.trim().toLowerCase();
         results.textContent = "";
