@@ -38,6 +38,7 @@ class Page(HTMLParser):
         self.links: list[str] = []
         self.resources: list[str] = []  # what the browser would load: stylesheets, scripts, images
         self.ids: set[str] = set()
+        self.duplicate_ids: list[str] = []
         self.h1 = 0
         self.lang: str | None = None
         self.images_without_alt = 0
@@ -49,6 +50,8 @@ class Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = {k: v or "" for k, v in attrs}
         if "id" in found:
+            if found["id"] in self.ids:
+                self.duplicate_ids.append(found["id"])
             self.ids.add(found["id"])
         if tag == "html":
             self.lang = found.get("lang")
@@ -139,6 +142,7 @@ def test_every_internal_link_resolves_to_a_file_and_every_fragment_to_an_id(site
 def test_no_page_loads_anything_from_elsewhere_and_each_has_one_h1_and_a_language(pages: dict) -> None:
     for path, page in pages.items():
         assert page.h1 == 1, path
+        assert page.duplicate_ids == [], path
         assert page.lang == "en", path
         assert page.images_without_alt == 0, path
         assert all(not urlsplit(r).scheme and not r.startswith("//") for r in page.resources), (path, page.resources)
@@ -300,6 +304,18 @@ def test_an_unknown_thing_is_one_line_and_exit_2(project: Project) -> None:
     ]
     hint = run_palsov("describe", "Khrushchev", cwd=project.root)
     assert hint.returncode == 2 and "did you mean actor:nikita-khrushchev" in hint.stderr
+
+
+def test_describe_reads_an_ontology_term_and_refuses_an_iri_not_ours(project: Project) -> None:
+    term = run_palsov("describe", "palsov:holder", cwd=project.root)
+    assert term.stdout.startswith("holder\npalsov:holder  <https://w3id.org/palsov/ontology#holder>\n")
+    assert "What it is: object property\nDefinition: The actor who holds the stance.\n" in term.stdout
+    theirs = run_palsov("describe", "wd:Q15180", cwd=project.root)
+    assert theirs.returncode == 2
+    assert (
+        theirs.stderr
+        == "palsov: error: 'wd:Q15180' is not a palsov resource: its IRI is not under https://w3id.org/palsov/\n"
+    )
 
 
 def test_search_prints_one_resource_a_line_best_first(project: Project) -> None:

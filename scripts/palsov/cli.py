@@ -318,8 +318,10 @@ def describe(thing: str, format_name: str) -> None:
         sys.stdout.write(in_words(model, document))
         return
     from .publish.jsonld import context_path, load_context
+    from .publish.site.layout import document_iri
     from .publish.site.write import Description
 
+    document = document_iri(document)  # a hash IRI is described by its document
     description = Description(model, load_context(context_path(project.ontology_dir)))
     triples = description.triples(document)
     if format_name == "turtle":

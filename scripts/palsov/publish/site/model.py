@@ -81,6 +81,7 @@ _BOUNDS = (
 _EARLIEST = tuple(iri for _, iri in _BOUNDS)
 _IN_SCHEME = SKOS("inScheme").value
 _PARTICIPATION = PALSOV("hasParticipation").value
+_PARTICIPATION_TYPE = PALSOV("Participation").value
 _ROLE = SEM("roleType").value
 _RDF_VALUE = RDF("value").value
 _ACTOR_TYPE = SEM("actorType").value
@@ -179,6 +180,7 @@ class SiteModel:
         self.members: dict[str, list[str]] = defaultdict(list)  # document -> its IRIs
         self._values: dict[tuple[str, str], list[Term]] = defaultdict(list)
         self._labels: dict[str, str] = {}
+        self._times: dict[str, TimeSpan | None] = {}
         published: set[str] = set()
         for triple in self.triples:
             subject, predicate, obj = nodes(triple)
@@ -221,6 +223,10 @@ class SiteModel:
             english = [n for n in names if isinstance(n, ox.Literal) and n.language in ("en", None)]
             if english:
                 return english[0].value
+        actors = self.values(iri, _RDF_VALUE)
+        if actors and _PARTICIPATION_TYPE in self.types(iri):
+            roles = " and ".join(self.label(r.value) for r in self.values(iri, _ROLE))
+            return ", ".join(self.label(a.value) for a in actors) + (f" as {roles}" if roles else "")
         claim = self.claims.get(iri)
         if claim is not None and claim.quote:
             return "“" + (claim.quote if len(claim.quote) <= 80 else claim.quote[:79].rstrip() + "…") + "”"
@@ -257,6 +263,12 @@ class SiteModel:
     # -- what the site and describe show --------------------------------------------------------
 
     def time(self, iri: str) -> TimeSpan | None:
+        """Its time span (time:hasTime) as the source gives it, or None."""
+        if iri not in self._times:
+            self._times[iri] = self._time(iri)
+        return self._times[iri]
+
+    def _time(self, iri: str) -> TimeSpan | None:
         span = self.value(iri, _HAS_TIME)
         if span is None:
             return None

@@ -6,7 +6,8 @@ import pyoxigraph as ox
 
 from ...errors import InputError
 from ...rdf.terms import object_of, short
-from ...rdf.vocab import PREFIXES, WD
+from ...rdf.vocab import BASE, PREFIXES, WD
+from .layout import is_published
 from .model import Claim, SiteModel, TimeSpan, subject_iri
 
 _ISSUE = PREFIXES["palsov"] + "issue"
@@ -15,8 +16,8 @@ _TOWARDS = PREFIXES["palsov"] + "towards"
 
 
 def resolve(model: SiteModel, thing: str) -> str:
-    """The document a CURIE (actor:soviet-union), an IRI or a name (a label, another name or the
-    source's spelling, case ignored) names; an InputError in one line for anything else."""
+    """The IRI a CURIE (actor:soviet-union, palsov:holder), an IRI or a name (a label, another name or
+    the source's spelling, case ignored) names; an InputError in one line for anything else."""
     text = thing.strip()
     candidates = [text.strip("<>")]
     prefix, colon, local = text.partition(":")
@@ -24,7 +25,9 @@ def resolve(model: SiteModel, thing: str) -> str:
         candidates.insert(0, PREFIXES[prefix] + local)
     for iri in candidates:
         if iri in model.about or iri in model.pointing:
-            return model.owner(iri) if iri not in model.documents else iri
+            if not is_published(iri):
+                raise InputError(f"{thing!r} is not a palsov resource: its IRI is not under {BASE}")
+            return iri
     named = [
         entry for entry in model.find(text) if text.casefold() in (n.casefold() for n in (entry.label, *entry.names))
     ]
