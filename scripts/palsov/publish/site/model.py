@@ -82,6 +82,7 @@ _EARLIEST = tuple(iri for _, iri in _BOUNDS)
 _IN_SCHEME = SKOS("inScheme").value
 _PARTICIPATION = PALSOV("hasParticipation").value
 _PARTICIPATION_TYPE = PALSOV("Participation").value
+_REIFIED = (RDF("subject").value, RDF("predicate").value, RDF("object").value)
 _ROLE = SEM("roleType").value
 _RDF_VALUE = RDF("value").value
 _ACTOR_TYPE = SEM("actorType").value
@@ -227,6 +228,9 @@ class SiteModel:
         if actors and _PARTICIPATION_TYPE in self.types(iri):
             roles = " and ".join(self.label(r.value) for r in self.values(iri, _ROLE))
             return ", ".join(self.label(a.value) for a in actors) + (f" as {roles}" if roles else "")
+        stated = [self.values(iri, p) for p in _REIFIED]
+        if all(len(v) == 1 for v in stated):
+            return " ".join(self.label(v[0].value) if isinstance(v[0], ox.NamedNode) else v[0].value for v in stated)
         claim = self.claims.get(iri)
         if claim is not None and claim.quote:
             return "“" + (claim.quote if len(claim.quote) <= 80 else claim.quote[:79].rstrip() + "…") + "”"

@@ -103,7 +103,10 @@ def describe(model: SiteModel, document: str) -> str:
         lines.append("")
         lines += [f"Wikidata: {q[len(WD) :]}  https://www.wikidata.org/wiki/{q[len(WD) :]}" for q in wikidata]
         lines += [f"Wikidata candidate (not confirmed): {q[len(WD) :]}" for q in candidates]
-    claims = model.claims_about(document)
+    own = model.claims.get(document)
+    if own is not None:
+        lines += ["", "The passage:", *_claim(model, own)]
+    claims = [c for c in model.claims_about(document) if c.iri != document]
     if claims:
         lines += ["", f"What the source says ({len(claims)}):"]
         for claim in claims:
@@ -121,10 +124,10 @@ def describe(model: SiteModel, document: str) -> str:
             lines.append(f"    {model.label(stance)} [{short(ox.NamedNode(stance))}]")
             quotes = [c.quote for c in model.claims_about(stance) if c.quote and not c.inferred]
             lines += [f'    "{quote}"' for quote in quotes[:1]]
-    own = model.about.get(document, [])
-    if own:
+    statements = model.about.get(document, [])
+    if statements:
         lines += ["", "Statements:"]
-        for triple in own:
+        for triple in statements:
             lines.append(f"  {model.label(triple.predicate.value)}: {_value(model, object_of(triple))}")
     inbound = sorted(
         {(model.owner(subject_iri(t)), model.label(t.predicate.value)) for t in model.inbound(document)},
