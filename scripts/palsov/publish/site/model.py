@@ -78,7 +78,6 @@ _BOUNDS = (
     ("earliest end", CRM("P81b_begin_of_the_end").value),
     ("latest end", CRM("P82b_end_of_the_end").value),
 )
-_EARLIEST = tuple(iri for _, iri in _BOUNDS)
 _IN_SCHEME = SKOS("inScheme").value
 _PARTICIPATION = PALSOV("hasParticipation").value
 _PARTICIPATION_TYPE = PALSOV("Participation").value
@@ -435,9 +434,6 @@ class SiteModel:
 def subject_iri(triple: ox.Triple) -> str:
     """The IRI (or blank node label) of a triple's subject."""
     return subject_of(triple).value
-
-
-_NO_TIME = TimeSpan("", "", None, None, None, ())
 
 
 def _distinct(claims: list[Claim]) -> list[Claim]:

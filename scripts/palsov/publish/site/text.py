@@ -6,13 +6,13 @@ import pyoxigraph as ox
 
 from ...errors import InputError
 from ...rdf.terms import object_of, short
-from ...rdf.vocab import BASE, PREFIXES, WD
+from ...rdf.vocab import BASE, PALSOV, PREFIXES, WD
 from .layout import is_published
 from .model import Claim, SiteModel, TimeSpan, subject_iri
 
-_ISSUE = PREFIXES["palsov"] + "issue"
-_POLARITY = PREFIXES["palsov"] + "polarity"
-_TOWARDS = PREFIXES["palsov"] + "towards"
+_ISSUE = PALSOV("issue").value
+_POLARITY = PALSOV("polarity").value
+_TOWARDS = PALSOV("towards").value
 
 
 def resolve(model: SiteModel, thing: str) -> str:
