@@ -128,8 +128,9 @@ def timeline(model: SiteModel) -> bytes:
         )
     scale = f'<span class="scale"><span>{_FIRST_YEAR}</span><span>{_LAST_YEAR}</span></span>'
     body = (
-        "<h1>Timeline</h1><p>The events and the stances in time, as the source dates them; a band spans the bounds "
-        f"the source gives ({_FIRST_YEAR}–{_LAST_YEAR}). Choose an actor or an issue to filter both tables.</p>"
+        "<h1>Timeline</h1><p>The events and the stances in time, dated in the source's words; a band spans the "
+        f"bounds of its time in the graph, drawn within {_FIRST_YEAR}–{_LAST_YEAR} (where the words say “by our "
+        "reading”, a bound is our inference). Choose an actor or an issue to filter both tables.</p>"
         + _filters(model, actors, issues)
         + '<h2>Events</h2><table class="filterable"><thead><tr><th scope="col">When</th><th scope="col">Event</th>'
         f'<th scope="col">Who took part</th><th scope="col">{scale}</th></tr></thead>'
