@@ -301,6 +301,71 @@ def plot_command() -> None:
         console.print(f"wrote {path}", highlight=False)
 
 
+@cli.command("site")
+def site_command() -> None:
+    """Validate, then write the static site (a page and three RDF forms per IRI) to dist/site/."""
+    from .publish.jsonld import context_path, load_context
+    from .publish.site.write import write_into
+
+    project = _project()
+    kg = _conforming_graph(project)
+    context = load_context(context_path(project.ontology_dir))
+    written = write_into(project.dist_dir / "site", kg, context, project.dist_dir)
+    console.print(f"wrote {len(written)} files to {project.dist_dir / 'site'}", highlight=False)
+
+
+@cli.command()
+@click.argument("thing")
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["text", "turtle", "jsonld", "ntriples"]),
+    default="text",
+    show_default=True,
+    help="In words for people, or its description as RDF (the same as the site's index.ttl, .jsonld, .nt).",
+)
+def describe(thing: str, format_name: str) -> None:
+    """Describe THING (a CURIE such as actor:soviet-union, an IRI, or a name) as a historian reads it."""
+    from .publish.site.model import SiteModel
+    from .publish.site.text import describe as in_words
+    from .publish.site.text import resolve
+    from .rdf.graph import KnowledgeGraph
+
+    project = _project()
+    model = SiteModel.of(KnowledgeGraph.read(project))
+    document = resolve(model, thing)
+    if format_name == "text":
+        sys.stdout.write(in_words(model, document))
+        return
+    from .publish.jsonld import context_path, load_context
+    from .publish.site.layout import document_iri
+    from .publish.site.write import Description
+
+    document = document_iri(document)  # a hash IRI is described by its document
+    description = Description(model, load_context(context_path(project.ontology_dir)))
+    triples = description.triples(document)
+    if format_name == "turtle":
+        sys.stdout.buffer.write(description.turtle(triples))
+    elif format_name == "ntriples":
+        sys.stdout.buffer.write(description.ntriples(triples))
+    else:
+        sys.stdout.write(description.jsonld(document, triples) + "\n")
+
+
+@cli.command("search")
+@click.argument("text")
+def search_command(text: str) -> None:
+    """Find resources by label, other name or the source's own spelling ("PLFP"); one a line, best first."""
+    from .publish.site.model import SiteModel
+    from .publish.site.text import search
+    from .rdf.graph import KnowledgeGraph
+
+    found = search(SiteModel.of(KnowledgeGraph.read(_project())), text)
+    if not found:
+        errors.print(f"palsov: nothing is named {text!r}", markup=False, highlight=False)
+    sys.stdout.write(found)
+
+
 _LINK_DEFAULTS: dict[str, Any] = {
     "endpoint": WIKIDATA_ENDPOINT,
     "offline": False,

@@ -30,8 +30,11 @@ from ..runtime.versions import code_digest, library_versions, palsov_version
 from ..validation.report import Report
 from ..validation.validate import require_conforming, validate_project
 from . import charts, formats, jsonld, ontology_page, stats, void
+from .site.model import SiteModel
+from .site.write import write_site
 
 MANIFEST = "SHA256SUMS"
+SITE = "site"
 CHARTS = [f"{name}.{ext}" for name in ("timeline", "network") for ext in ("png", "svg")]
 
 
@@ -109,10 +112,13 @@ def _write_build(checked: Checked, previous: Path, folder: Path, workers: int | 
             CHARTS,
             lambda: charts.plot(kg, folder).written,
         )
+    with stage("writing the site"):
+        # Its pages list the dumps above with their checksums; the manifest lists the dumps only.
+        site = write_site(SiteModel.of(kg), checked.context, folder / SITE, dist=folder)
     manifest = folder / MANIFEST
     write_atomically(manifest, void.sha256sums(written))
     _carry_others(previous, folder)
-    return [*written, manifest]
+    return [*written, manifest, *site]
 
 
 def _relative(project: Project, digests: dict[Path, str]) -> dict[str, str]:
