@@ -11,7 +11,7 @@ import sys
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -23,7 +23,7 @@ from palsov.publish.site.layout import RDF_FORMS, Form, file
 from palsov.publish.site.model import SiteModel
 from palsov.publish.site.write import write_site
 from palsov.rdf.graph import KnowledgeGraph
-from palsov.rdf.vocab import BASE, ID
+from palsov.rdf.vocab import BASE, CONTEXT, ID
 
 from .conftest import ROOT, run_palsov
 
@@ -207,7 +207,7 @@ def test_search_finds_names_other_names_and_the_sources_misspellings(site: Path)
 
 
 def test_the_three_rdf_forms_are_one_graph(site: Path) -> None:
-    context = json.loads((site / "assets/palsov-context-0.1.0.jsonld").read_text(encoding="utf-8"))
+    context = json.loads((site / "context.jsonld").read_text(encoding="utf-8"))
     for name in ("id/actor/pflp", "id/event/nikita-khrushchev-visit-to-egypt", "vocab/issue", "ontology"):
         folder_path = site / name
         triples = {str(q.triple) for q in ox.parse(path=folder_path / "index.nt", format=ox.RdfFormat.N_TRIPLES)}
@@ -258,6 +258,12 @@ def test_palsov_build_writes_the_site_with_its_downloads(project_copy: Project) 
     assert "void.ttl" in downloads.text
     assert (dist / "site" / "id" / "actor" / "soviet-union" / "index.ttl").is_file()
     assert not any(name.startswith("site/") for name in sums)  # the manifest lists the dumps
+    # The context is published at its own IRI: the site's copy is the build's, and every
+    # description's relative reference, read from where the site publishes it, names that IRI.
+    assert (dist / "site" / "context.jsonld").read_bytes() == (dist / "context.jsonld").read_bytes()
+    for described in ("id/actor/soviet-union", "vocab/issue", "ontology"):
+        document = json.loads((dist / "site" / described / "index.jsonld").read_text(encoding="utf-8"))
+        assert urljoin(f"{BASE}{described}/index.jsonld", document["@context"]) == CONTEXT.value
 
 
 def test_describe_prints_a_resource_as_a_historian_reads_it(project: Project) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -43,10 +43,14 @@ def _sorted_prefixes(data: bytes) -> bytes:
     return b"".join(sorted(data[:end].splitlines(keepends=True))) + data[end:]
 
 
-def turtle_of(sorted_lines: bytes, prefixes: dict[str, str] | None = None) -> bytes:
-    """Sorted N-Triples as Turtle grouped by subject, with the prefixes (default: the project's)."""
-    quads = ox.parse(sorted_lines, format=ox.RdfFormat.N_TRIPLES)
+def turtle(quads: Iterable[ox.Triple] | Iterable[ox.Quad], prefixes: dict[str, str] | None = None) -> bytes:
+    """Turtle grouped by subject, with the prefixes (default: the project's) in a fixed order."""
     return _sorted_prefixes(serialized(quads, ox.RdfFormat.TURTLE, dict(PREFIXES if prefixes is None else prefixes)))
+
+
+def turtle_of(sorted_lines: bytes, prefixes: dict[str, str] | None = None) -> bytes:
+    """Sorted N-Triples as Turtle grouped by subject (see `turtle`)."""
+    return turtle(ox.parse(sorted_lines, format=ox.RdfFormat.N_TRIPLES), prefixes)
 
 
 def _turtle(kg: KnowledgeGraph, context: dict) -> bytes:

@@ -18,17 +18,17 @@ import pyoxigraph as ox
 
 from ...rdf.files import WriteError, replaced_folder
 from ...rdf.graph import KnowledgeGraph, sorted_ntriples
-from ...rdf.io import serialized
-from ...rdf.vocab import BASE, PREFIXES, SOURCE_ARTICLE
-from ..formats import _sorted_prefixes
-from ..jsonld import CONTEXT_VERSION, Compactor, dumps
+from ...rdf.vocab import BASE, SOURCE_ARTICLE
+from ..formats import turtle
+from ..jsonld import CONTEXT_FILE, Compactor, dumps
 from . import overviews
 from .html import ASSETS, relative, script_of
 from .layout import HOME, NOT_FOUND, Form, file
 from .model import SiteModel, subject_iri
 from .pages import reader_page, resource_page
 
-CONTEXT = ASSETS / f"palsov-context-{CONTEXT_VERSION}.jsonld"
+#: The context at its own IRI (rdf.vocab.CONTEXT), the same bytes as dist/context.jsonld.
+CONTEXT = PurePosixPath(CONTEXT_FILE)
 SEARCH_INDEX = PurePosixPath("search.json")
 _ASSET_FILES = ("site.css", "site.js")
 
@@ -47,10 +47,10 @@ class Description:
         return sorted_ntriples(triples)
 
     def turtle(self, triples: list[ox.Triple]) -> bytes:
-        return _sorted_prefixes(serialized(triples, ox.RdfFormat.TURTLE, dict(PREFIXES)))
+        return turtle(triples)
 
     def jsonld(self, document: str, triples: list[ox.Triple]) -> str:
-        """Compacted with our context, which it references beside the site's assets (one line of JSON)."""
+        """Compacted with our context, which it references where the site publishes it (one line of JSON)."""
         by_subject: dict[str, list[ox.Triple | ox.Quad]] = {}
         for triple in triples:
             by_subject.setdefault(subject_iri(triple), []).append(triple)
