@@ -1,4 +1,12 @@
-"""The `palsov` command line: one subcommand per stage of the pipeline, kept thin."""
+"""The `palsov` command line: one subcommand per stage of the pipeline, kept thin.
+
+Start-up is measured (issue 19): the rule of this module is that **a command imports only what it
+uses, inside its own function**. At the top: click, and palsov's lightest modules (no pyoxigraph,
+rdflib, rich, importlib.metadata, yaml, edtf, httpx). A type used only in signatures goes under
+TYPE_CHECKING; rich's Console is made on first use (`console`, `errors` below); a table is
+`from rich.table import Table` inside the command that draws it. tests/test_startup.py checks that
+`palsov --version`, `stats` and `query --format csv` never load rdflib or rich.
+"""
 
 from __future__ import annotations
 
@@ -8,37 +16,54 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from . import __version__
 from .errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNSUPPORTED, EXIT_USAGE, PalsovError, UnsupportedError
-from .project import Project, find_project
-from .rdf.vocab import WIKIDATA_ENDPOINT
-from .runtime.crashlog import write_crash_log
-from .validation.engines import ENGINE_NAMES
-from .validation.report import INFO
+from .validation import ENGINE_NAMES
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .project import Project
     from .rdf.graph import KnowledgeGraph
     from .rdf.http import HttpClient
     from .wikidata.client import Client
 
-console = Console(soft_wrap=True)
-errors = Console(stderr=True)
+
+class _LazyConsole:
+    """A rich Console made the first time something is printed through it: importing rich takes
+    longer than a command that writes CSV or JSON needs to run."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+console = _LazyConsole(soft_wrap=True)
+errors = _LazyConsole(stderr=True)
 
 
 def _project() -> Project:
+    from .project import find_project
+
     return find_project()
 
 
 def _print_pairs(title: str, rows: list[tuple[str, str]]) -> None:
-    table = Table(title=title, show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column(justify="right")
-    for name, value in rows:
-        table.add_row(name, value)
-    console.print(table)
+    """A title and a two-column table of names and values, drawn without rich (`stats` and `build`
+    print nothing else, and rich would take longer to import than `stats` takes to count)."""
+    names = max((len(name) for name, _ in rows), default=0)
+    values = max((len(value) for _, value in rows), default=0)
+    lines = [title, f"┌{'─' * (names + 2)}┬{'─' * (values + 2)}┐"]
+    lines += [f"│ {name:<{names}} │ {value:>{values}} │" for name, value in rows]
+    lines.append(f"└{'─' * (names + 2)}┴{'─' * (values + 2)}┘")
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 Command = Callable[..., Any]
@@ -73,9 +98,23 @@ def _http_client(timeout: float, retries: int) -> HttpClient:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="palsov")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda context, _, value: _print_version(context) if value else None,
+    help="Show the version and exit.",
+)
 def cli() -> None:
     """palsov: the Palestine–Soviet Union relations knowledge graph."""
+
+
+def _print_version(context: click.Context) -> None:
+    from .runtime.versions import palsov_version
+
+    click.echo(f"palsov, version {palsov_version()}")
+    context.exit()
 
 
 @cli.command()
@@ -140,7 +179,7 @@ def validate(
     unreadable input or broken shapes, 3 for a SHACL feature palsov does not support. The Turtle
     report's sh:conforms follows SHACL: false when there is any result, informational ones too.
     """
-    from .validation.report import Report
+    from .validation.report import INFO, Report
     from .validation.validate import validate_files, validate_project
 
     if shape_files:
@@ -282,7 +321,6 @@ def plot_command() -> None:
 
 
 _LINK_DEFAULTS: dict[str, Any] = {
-    "endpoint": WIKIDATA_ENDPOINT,
     "offline": False,
     "timeout": 60.0,
     "retries": 4,
@@ -303,7 +341,7 @@ def _link_options(command: Command) -> Command:
             metavar="URL",
             expose_value=False,
             callback=_link_setting,
-            help=f"Wikidata's SPARQL endpoint, or a mirror (default {_LINK_DEFAULTS['endpoint']}).",
+            help="Wikidata's SPARQL endpoint, or a mirror (default: Wikidata's own, query.wikidata.org).",
         ),
         click.option(
             "--offline",
@@ -334,10 +372,11 @@ def _link_options(command: Command) -> Command:
 
 
 def _wikidata_client(project: Project) -> Client:
+    from .rdf.vocab import WIKIDATA_ENDPOINT
     from .wikidata.client import Client
 
     given = click.get_current_context().meta.get("palsov.link", {})
-    settings = {**_LINK_DEFAULTS, **given}
+    settings = {"endpoint": WIKIDATA_ENDPOINT, **_LINK_DEFAULTS, **given}
     return Client(
         endpoint=settings["endpoint"],
         cache_dir=project.wikidata_dir / "cache",
@@ -359,6 +398,8 @@ def link() -> None:
 @_link_options
 def link_check() -> None:
     """Compare every link with its item: labels, classes, dates, existence, redirects, sharing."""
+    from rich.table import Table
+
     from .rdf.graph import KnowledgeGraph
     from .wikidata.check import check
 
@@ -381,6 +422,8 @@ def link_check() -> None:
 @_link_options
 def link_suggest() -> None:
     """Propose items for unlinked actors and places, into dist/wikidata-proposals.csv (never the data)."""
+    from rich.table import Table
+
     from .rdf.files import write_atomically
     from .rdf.graph import KnowledgeGraph
     from .wikidata.suggest import proposals_csv, suggest
@@ -431,6 +474,8 @@ def link_accept(resource: str, qid: str, sources: tuple[str, ...], note: str | N
 @cli.command()
 def queries() -> None:
     """List the saved queries: name, summary and parameters."""
+    from rich.table import Table
+
     from .queries.saved import saved_queries
 
     table = Table(title="saved queries", title_justify="left")
@@ -517,6 +562,8 @@ def query_command(
 
         sys.stdout.buffer.write(results.serialize(getattr(ox.QueryResultsFormat, _RESULTS_FORMATS[format_name])))
     else:
+        from rich.table import Table
+
         table = Table(title=f"{saved.name}: {saved.summary}", title_justify="left")
         for variable in results.variables:
             table.add_column(variable, overflow="fold")
@@ -562,6 +609,8 @@ def bench(runs: int, sizes: str | None, rdflib_everywhere: bool) -> None:
     """Time every command on the real data, or every stage at growing sizes; medians, and JSON in dist/."""
     import json
 
+    from rich.table import Table
+
     from .rdf.files import write_atomically
 
     project = _project()
@@ -597,16 +646,14 @@ def bench(runs: int, sizes: str | None, rdflib_everywhere: bool) -> None:
 
 
 def main() -> None:
-    from .validation.validate import NotConforming
-
     try:
         status = cli.main(standalone_mode=False, prog_name="palsov")
-    except NotConforming as error:
-        errors.print(error.report.to_text(), markup=False, highlight=False, end="")
-        _fail(f"palsov: {error}", EXIT_DATA)
     except UnsupportedError as error:
-        _fail(f"palsov: unsupported: {error} (details in {write_crash_log(error)})", EXIT_UNSUPPORTED)
+        _fail(f"palsov: unsupported: {error} (details in {_crash_log(error)})", EXIT_UNSUPPORTED)
     except PalsovError as error:
+        if _not_conforming(error):
+            errors.print(error.report.to_text(), markup=False, highlight=False, end="")  # type: ignore[attr-defined]
+            _fail(f"palsov: {error}", EXIT_DATA)
         _fail(f"palsov: error: {error}", error.exit_code)
     except click.exceptions.Abort:
         errors.print("palsov: aborted")
@@ -626,10 +673,23 @@ def main() -> None:
     except Exception as error:  # a bug: one line, and the traceback in a file for the report
         cause = str(error).strip().splitlines()[0] if str(error).strip() else "no message"
         _fail(
-            f"palsov: internal error: {type(error).__name__}: {cause} (traceback in {write_crash_log(error)})",
+            f"palsov: internal error: {type(error).__name__}: {cause} (traceback in {_crash_log(error)})",
             EXIT_UNSUPPORTED,
         )
     sys.exit(status if isinstance(status, int) else EXIT_OK)
+
+
+def _not_conforming(error: PalsovError) -> bool:
+    """Whether the error is validation's NotConforming: only a command that validated can raise it,
+    so a command that never loaded the validator is not made to import it to find out."""
+    validate = sys.modules.get("palsov.validation.validate")
+    return validate is not None and isinstance(error, validate.NotConforming)
+
+
+def _crash_log(error: BaseException) -> Path:
+    from .runtime.crashlog import write_crash_log
+
+    return write_crash_log(error)
 
 
 def _fail(line: str, status: int) -> None:
