@@ -540,7 +540,7 @@ def query_command(
     retries: int,
 ) -> None:
     """Run the saved query NAME on the embedded store or on --endpoint."""
-    from .queries.run import run_embedded, run_endpoint, with_services
+    from .queries.run import run_embedded, run_endpoint, serialize_embedded, with_services
     from .queries.saved import find_query
     from .rdf.http import checked_url
 
@@ -556,7 +556,14 @@ def query_command(
     else:
         from .rdf.graph import KnowledgeGraph
 
-        results = run_embedded(KnowledgeGraph.read(project).store, text, client)
+        store = KnowledgeGraph.read(project).store
+        if format_name in _RESULTS_FORMATS:  # written straight from the store's solutions
+            import pyoxigraph as ox
+
+            found = getattr(ox.QueryResultsFormat, _RESULTS_FORMATS[format_name])
+            sys.stdout.buffer.write(serialize_embedded(store, text, found, client))
+            return
+        results = run_embedded(store, text, client)
     if format_name in _RESULTS_FORMATS:
         import pyoxigraph as ox
 
@@ -590,59 +597,68 @@ def docs(out: Path | None) -> None:
     console.print(f"wrote {target}")
 
 
+def _sizes(value: str) -> list[int]:
+    try:
+        wanted = [int(size.replace("_", "")) for size in value.split(",")]
+    except ValueError:
+        raise click.UsageError(f"--sizes takes whole numbers separated by commas, not {value!r}") from None
+    refused = [size for size in wanted if size <= 0]
+    if refused:
+        raise click.UsageError(f"--sizes takes positive numbers of triples, not {refused[0]}")
+    return wanted
+
+
 @cli.command()
 @click.option(
     "--runs",
     default=5,
     show_default=True,
     type=click.IntRange(1, 100),
-    help="Runs of each measurement; the median is reported.",
+    help="Runs of each measurement (palsov's and the bare engine's, in turn); medians are reported.",
 )
 @click.option(
     "--sizes",
     metavar="N,N,…",
     help="Measure the stages on synthetic corpora of about these many triples (e.g. 10000,100000,1000000) "
-    "instead of timing the commands on the real data.",
+    "instead of the commands on the real data.",
 )
-@click.option("--rdflib-everywhere", is_flag=True, help="Time bare rdflib at every size (slow past 200k triples).")
-def bench(runs: int, sizes: str | None, rdflib_everywhere: bool) -> None:
-    """Time every command on the real data, or every stage at growing sizes; medians, and JSON in dist/."""
-    import json
-
+def bench(runs: int, sizes: str | None) -> None:
+    """Each command on the real data (or each stage at growing sizes) beside pyoxigraph alone doing
+    the same work, interleaved: medians, the ratio and its range over the runs; JSON in dist/."""
     from rich.table import Table
 
-    from .rdf.files import write_atomically
+    from .devtools.bench import COLUMNS
+    from .runtime.progress import stage
 
     project = _project()
-    if sizes:
-        from .devtools.stages import run as run_scale
+    wanted = _sizes(sizes) if sizes else None
+    with stage("palsov bench"):
+        if wanted:
+            from .devtools.stages import run as run_scale
 
-        try:
-            wanted = [int(size.replace("_", "")) for size in sizes.split(",")]
-        except ValueError:
-            raise click.UsageError(f"--sizes takes whole numbers separated by commas, not {sizes!r}") from None
-        results = run_scale(project, wanted, runs, rdflib_everywhere)
-        stages = list(next(iter(results.values())))
-        table = Table(title=f"palsov bench: stages by corpus size, median of {runs} runs (s)", title_justify="left")
-        table.add_column("stage")
-        for size in results:
-            table.add_column(f"{size:,}", justify="right")
-        for stage in stages:
-            table.add_row(stage, *(str(results[size].get(stage, "–")) for size in results))
+            document, found = run_scale(project, wanted, runs)
+            out = project.dist_dir / "bench-scale.json"
+        else:
+            from .devtools.bench import run
+
+            document, on_real_data = run(project, runs)
+            found = {0: on_real_data}
+            out = project.dist_dir / "bench.json"
+    about = document["machine"]
+    console.print(
+        f"{about['cores']} cores ({about['cpu']}), {about['memory_mb'] / 1024:.0f} GB, Python {about['python']}, "
+        f"pyoxigraph {about['pyoxigraph']}; ratio = palsov / bare, its range over {runs} interleaved runs",
+        highlight=False,
+    )
+    for size, pairs in found.items():
+        title = f"{size:,} triples" if size else "the real data, whole processes"
+        table = Table(title=f"palsov bench: {title}", title_justify="left")
+        for column in COLUMNS:
+            table.add_column(column, justify="left" if column == COLUMNS[0] else "right")
+        for pair in pairs:
+            table.add_row(*pair.cells())
         console.print(table)
-        out = project.dist_dir / "bench-scale.json"
-        write_atomically(out, json.dumps({"runs": runs, "sizes": results}, indent=2) + "\n")
-        console.print(f"wrote {out}", highlight=False)
-        return
-    from .devtools.bench import run
-
-    table = Table(title=f"palsov bench: whole process, {runs} runs", title_justify="left")
-    for column in ("command", "median s", "min s", "max s"):
-        table.add_column(column, justify="left" if column == "command" else "right")
-    for timing in run(project, runs):
-        table.add_row(timing.command, f"{timing.median_s:.3f}", f"{timing.min_s:.3f}", f"{timing.max_s:.3f}")
-    console.print(table)
-    console.print(f"wrote {project.dist_dir / 'bench.json'}")
+    console.print(f"wrote {out}", highlight=False)
 
 
 def main() -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -86,9 +88,30 @@ class Results:
 def run_embedded(store: ox.Store, text: str, client: HttpClient | None = None) -> Results:
     """The query on the embedded store. Its SERVICE calls are answered through our HTTP client
     first (the store's own would neither keep a deadline nor say plainly what failed)."""
-    text = answer_services(text, client or HttpClient())
+    with _store_errors():
+        return Results.of(store.query(answer_services(text, client or HttpClient())), "the embedded store")
+
+
+def serialize_embedded(
+    store: ox.Store, text: str, format: ox.QueryResultsFormat, client: HttpClient | None = None
+) -> bytes:
+    """The query's answer on the embedded store, written by pyoxigraph straight from the store's
+    solutions in a results format: what `run_embedded(...).serialize(format)` gives, without the
+    rows read into Results and written twice on the way (`palsov query --format csv`)."""
+    with _store_errors():
+        solutions = store.query(answer_services(text, client or HttpClient()))
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise InputError("the embedded store: only SELECT queries can be run as saved queries")
+        data = solutions.serialize(format=format)
+    assert data is not None  # no output named: the bytes are returned
+    return data
+
+
+@contextmanager
+def _store_errors() -> Iterator[None]:
+    """The embedded store's errors as one line each (they come lazily, as the rows are read)."""
     try:
-        return Results.of(store.query(text), "the embedded store")
+        yield
     except SyntaxError as error:
         raise InputError(f"the query does not parse: {error.msg.splitlines()[0]}") from None
     except OSError as error:
