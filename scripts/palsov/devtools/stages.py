@@ -16,6 +16,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -76,12 +77,19 @@ def measure(folder: Path, runs: int, asks: Asks) -> dict[str, Any]:
         work = {"files": files, "queries": asks.validation + asks.stats + asks.export, "dumps": dumps}
         job.write_text(json.dumps(work), encoding="utf-8")
         env = environment(PALSOV_ROOT=str(folder))
-        peaks: dict[str, list[int]] = {"ours": [], "bare": []}
+        peaks: dict[str, list[int]] = {"ours": [], "bare": [], "first": []}
+        build = _whole_process([sys.executable, "-m", "palsov", "build"], folder, env, peaks["first"])
+        # The first build draws the ontology page and the charts; a rebuild carries them over
+        # while their sources are unchanged. The pair times rebuilds, this figure the first.
+        _report("palsov build, the first")
+        start = time.perf_counter()
+        build()
+        first_build_s = round(time.perf_counter() - start, 4)
         pair(
             "palsov build (whole process)",
             _whole_process([sys.executable, "-m", "palsov", "build"], folder, env, peaks["ours"]),
             _whole_process([sys.executable, bare.__file__, str(job)], folder, env, peaks["bare"]),
-            described=("palsov build (the first run draws the ontology page and the charts)", "bare.py: the same"),
+            described=("palsov build (a rebuild: page and charts carried over)", "bare.py: the same work"),
         )
 
         def load() -> KnowledgeGraph:
@@ -144,9 +152,10 @@ def measure(folder: Path, runs: int, asks: Asks) -> dict[str, Any]:
         )
     return {
         "triples": triples,
+        "first palsov build s (dist/ empty: the page and the charts drawn)": first_build_s,
         "pairs": [asdict(p) for p in pairs],
         "peak memory MB": {
-            "palsov build": round(max(peaks["ours"]) / 1024, 1),
+            "palsov build": round(max(peaks["ours"] + peaks["first"]) / 1024, 1),
             "bare build": round(max(peaks["bare"]) / 1024, 1),
             "the stages' process": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         },
