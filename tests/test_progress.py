@@ -8,6 +8,8 @@ import select
 import subprocess
 import sys
 
+import pytest
+
 from palsov.project import Project
 
 from .conftest import run_palsov
@@ -65,3 +67,11 @@ def test_a_build_shows_its_stages_on_a_terminal_and_nothing_in_a_pipe(project_co
         assert stage in shown
     piped = run_palsov("build", cwd=project_copy.root)
     assert piped.returncode == 0 and piped.stderr == ""
+
+
+@pytest.mark.slow
+def test_bench_says_what_it_measures_on_a_terminal(project_copy: Project) -> None:
+    status, shown = on_a_terminal("bench", "--sizes", "3000", "--runs", "1", cwd=project_copy.root)
+    assert status == 0
+    for doing in ("writing the corpus", "palsov build, the first", "validate: run 1 of 1"):
+        assert doing in shown, doing

@@ -658,6 +658,11 @@ def bench(runs: int, sizes: str | None) -> None:
         for pair in pairs:
             table.add_row(*pair.cells())
         console.print(table)
+        if size:
+            figures = document["sizes"][size]
+            first = next(v for k, v in figures.items() if k.startswith("first palsov build"))
+            memory = ", ".join(f"{name} {mb:,.0f} MB" for name, mb in figures["peak memory MB"].items())
+            console.print(f"first build (drawing the page and the charts): {first:.1f} s; peak memory: {memory}")
     console.print(f"wrote {out}", highlight=False)
 
 

@@ -253,7 +253,7 @@ def commands(project: Project, asks: Asks, folder: Path) -> list[tuple[str, list
         work = {"files": files, "results": [(query.bind({}), {}, "csv")]}
         pairs.append(
             (
-                f"query {query.name} --format csv",
+                f"query {query.name}",
                 ["query", query.name, "--format", "csv"],
                 job(f"query-{query.name}", work),
                 "load, the query, CSV",

@@ -86,7 +86,7 @@ def measure(folder: Path, runs: int, asks: Asks) -> dict[str, Any]:
         build()
         first_build_s = round(time.perf_counter() - start, 4)
         pair(
-            "palsov build (whole process)",
+            "build (whole process)",
             _whole_process([sys.executable, "-m", "palsov", "build"], folder, env, peaks["ours"]),
             _whole_process([sys.executable, bare.__file__, str(job)], folder, env, peaks["bare"]),
             described=("palsov build (a rebuild: page and charts carried over)", "bare.py: the same work"),
@@ -113,10 +113,10 @@ def measure(folder: Path, runs: int, asks: Asks) -> dict[str, Any]:
                 continue
             text = query.bind({})
             pair(
-                f"query {query.name} (CSV)",
+                f"query {query.name}",
                 lambda text=text: serialize_embedded(kg.store, text, csv),
                 lambda text=text: bare.run({"results": [(text, {}, "csv")]}, store, sink),
-                described=("serialize_embedded", "Store.query().serialize"),
+                described=("serialize_embedded, CSV", "Store.query().serialize, CSV"),
             )
         context = jsonld.load_context(jsonld.context_path(project.ontology_dir))
         timeline = next(q for q in saved_queries(project.queries_dir) if q.name == "cq-timeline").bind({})
@@ -131,17 +131,17 @@ def measure(folder: Path, runs: int, asks: Asks) -> dict[str, Any]:
                 formats.export_all(fresh, Path(written), context, timeline_query=timeline)
 
         pair(
-            "export (six formats, timeline, description)",
+            "export all",
             export_all,
             lambda fresh: bare.run({"dumps": dumps}, fresh.store, sink),
-            described=("formats.export_all, on every core", "Store.dump, six formats"),
+            described=("export_all: six formats, timeline, description, every core", "Store.dump, six formats"),
             setup=loaded,
         )
         pair(
-            "sorted N-Triples (parse and sort)",
+            "parse and sort",
             lambda: KnowledgeGraph.read(project).sorted_ntriples,
             lambda: [ox.serialize(ox.parse(path=path), format=ox.RdfFormat.N_TRIPLES) for path, _, _ in files],
-            described=("KnowledgeGraph.sorted_ntriples", "parse and write N-Triples"),
+            described=("KnowledgeGraph.sorted_ntriples: parsed, sorted", "parse and write N-Triples"),
         )
         jsonld_format = formats.FORMATS["jsonld"]
         pair(
