@@ -647,7 +647,8 @@ def bench(runs: int, sizes: str | None) -> None:
     about = document["machine"]
     console.print(
         f"{about['cores']} cores ({about['cpu']}), {about['memory_mb'] / 1024:.0f} GB, Python {about['python']}, "
-        f"pyoxigraph {about['pyoxigraph']}; ratio = palsov / bare, its range over {runs} interleaved runs",
+        f"pyoxigraph {about['pyoxigraph']}; ratio = palsov / other (pyoxigraph alone doing the same work, or the "
+        f"engine named), and its range over {runs} interleaved runs",
         highlight=False,
     )
     for size, pairs in found.items():

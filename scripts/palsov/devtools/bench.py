@@ -58,7 +58,8 @@ class Pair:
         return (self.name, f"{self.ours_s:.3f}", f"{self.bare_s:.3f}", f"{self.ratio:.2f}", spread)
 
 
-COLUMNS = ("measured", "palsov s", "bare s", "ratio", "ratio range")
+#: "other": pyoxigraph alone doing the same work, or the engine a row names.
+COLUMNS = ("measured", "palsov s", "other s", "ratio", "ratio range")
 
 
 def interleaved(
