@@ -225,15 +225,17 @@ def export_command(format_name: str, out: Path | None) -> None:
     from .publish.formats import export, exported, get_format
     from .publish.jsonld import context_path, load_context
     from .rdf.graph import KnowledgeGraph
+    from .runtime.progress import stage
 
     get_format(format_name)
     project = _project()
     kg = KnowledgeGraph.read(project)
     context = load_context(context_path(project.ontology_dir))
-    if out is None:
-        sys.stdout.buffer.write(exported(kg, format_name, context))
-    else:
-        export(kg, format_name, out, context)
+    with stage(f"writing the graph in {format_name}"):
+        if out is None:
+            sys.stdout.buffer.write(exported(kg, format_name, context))
+        else:
+            export(kg, format_name, out, context)
 
 
 def _conforming_graph(project: Project) -> KnowledgeGraph:

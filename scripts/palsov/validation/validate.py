@@ -32,6 +32,7 @@ from ..rdf.sparql import select
 from ..rdf.terms import Term, nodes, object_of, plain, short, subject_of
 from ..rdf.vocab import SH, SHAPES_GRAPH, XSD, XSD_STRING
 from ..runtime.cores import usable_cores
+from ..runtime.progress import stage
 from .checks import Labels, edtf_results, integrity_results, source_file_results
 from .components import CompiledConstraint, Compiler, Shape
 from .report import Report, Result
@@ -199,13 +200,14 @@ def validate_project(
     the graph and the saved queries are read here unless they have been already."""
     kg = kg if kg is not None else KnowledgeGraph.read(project, data_files)
     queries = queries if queries is not None else saved_queries(project.queries_dir)
-    return validate(
-        kg,
-        Shapes.read(project.shape_files()),
-        source_file=project.source_text if data_files is None else None,
-        integrity_queries=[q for q in queries if q.is_violation_check],
-        engine=engine,
-    )
+    with stage("validating the data against the shapes and the checks"):
+        return validate(
+            kg,
+            Shapes.read(project.shape_files()),
+            source_file=project.source_text if data_files is None else None,
+            integrity_queries=[q for q in queries if q.is_violation_check],
+            engine=engine,
+        )
 
 
 def validate_files(shape_files: list[Path], data_files: list[Path], engine: str = "sparql") -> Report:
