@@ -656,8 +656,9 @@ def bench(runs: int, sizes: str | None) -> None:
     for size, pairs in found.items():
         title = f"{size:,} triples" if size else "the real data, whole processes"
         table = Table(title=f"palsov bench: {title}", title_justify="left")
-        for column in COLUMNS:
-            table.add_column(column, justify="left" if column == COLUMNS[0] else "right")
+        table.add_column(COLUMNS[0], no_wrap=True)  # a name whole on its line, to find it in a log
+        for column in COLUMNS[1:]:
+            table.add_column(column, justify="right")
         for pair in pairs:
             table.add_row(*pair.cells())
         console.print(table)

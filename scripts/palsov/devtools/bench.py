@@ -59,7 +59,7 @@ class Pair:
 
 
 #: "other": pyoxigraph alone doing the same work, or the engine a row names.
-COLUMNS = ("measured", "palsov s", "other s", "ratio", "ratio range")
+COLUMNS = ("measured", "palsov s", "other s", "ratio", "range")
 
 
 def interleaved(
