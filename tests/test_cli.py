@@ -198,15 +198,23 @@ def test_docs_renders_the_ontology_page(project_copy: Project) -> None:
 
 
 @pytest.mark.slow
-def test_bench_times_every_command_and_writes_json(project_copy: Project) -> None:
-    result = run_palsov("bench", "--runs", "1", cwd=project_copy.root, timeout=300)
+def test_bench_pairs_every_command_with_the_bare_engine_and_writes_json(project_copy: Project) -> None:
+    result = run_palsov("bench", "--runs", "2", cwd=project_copy.root, timeout=300)
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no progress in a pipe
     document = json.loads((project_copy.dist_dir / "bench.json").read_text(encoding="utf-8"))
-    commands = [t["command"] for t in document["timings"]]
-    assert commands[:2] == ["palsov build", "palsov validate"]
-    assert "palsov query cq-timeline --format csv" in commands
-    assert not any("cq-wikidata-enrichment" in c for c in commands)  # it needs the network
-    assert all(t["runs"] == 1 and t["median_s"] > 0 for t in document["timings"])
+    assert document["runs"] == 2
+    assert document["machine"]["cores"] >= 1 and document["machine"]["memory_mb"] > 0 and document["machine"]["cpu"]
+    pairs = {p["name"]: p for p in document["pairs"]}
+    assert list(pairs)[:4] == ["start-up", "stats", "validate", "build"]
+    assert pairs["query cq-timeline"]["ours"] == "palsov query cq-timeline --format csv"
+    assert not any("cq-wikidata-enrichment" in name for name in pairs)  # it needs the network
+    for pair in pairs.values():
+        assert pair["runs"] == 2 and pair["ours_s"] > 0 and pair["bare_s"] > 0, pair
+        assert pair["ratio_min"] <= pair["ratio"] <= pair["ratio_max"], pair
+        assert pair["ours"].startswith("palsov ") and pair["bare"], pair
+        assert pair["name"] in result.stdout  # every figure is in the table too
+    assert document["machine"]["cpu"] in result.stdout  # the machine is named beside the figures
 
 
 def test_usage_errors_are_one_line_with_the_cause_first(project: Project) -> None:

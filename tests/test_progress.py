@@ -7,6 +7,9 @@ import pty
 import select
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from palsov.project import Project
 
@@ -65,3 +68,22 @@ def test_a_build_shows_its_stages_on_a_terminal_and_nothing_in_a_pipe(project_co
         assert stage in shown
     piped = run_palsov("build", cwd=project_copy.root)
     assert piped.returncode == 0 and piped.stderr == ""
+
+
+@pytest.mark.slow
+def test_bench_says_what_it_measures_on_a_terminal(project_copy: Project) -> None:
+    status, shown = on_a_terminal("bench", "--sizes", "3000", "--runs", "1", cwd=project_copy.root)
+    assert status == 0
+    for doing in ("writing the corpus", "palsov build, the first", "validate: run 1 of 1"):
+        assert doing in shown, doing
+
+
+def test_validate_and_export_show_what_they_do_on_a_terminal_only(project: Project, tmp_path: Path) -> None:
+    status, shown = on_a_terminal("validate", cwd=project.root)
+    assert status == 0 and "validating the data against the shapes and the checks" in shown
+    out = str(tmp_path / "out.jsonld")
+    status, shown = on_a_terminal("export", "--format", "jsonld", "--out", out, cwd=project.root)
+    assert status == 0 and "writing the graph in jsonld" in shown
+    for args in (["validate"], ["export", "--format", "jsonld", "--out", out]):
+        piped = run_palsov(*args, cwd=project.root)
+        assert piped.returncode == 0 and piped.stderr == ""

@@ -31,26 +31,36 @@ def test_a_corpus_is_renamed_copies_that_still_conform(project: Project, tmp_pat
 
 
 @pytest.mark.slow
-def test_bench_by_size_reports_every_stage_and_the_bare_engines(project_copy: Project) -> None:
-    result = run_palsov("bench", "--sizes", "5000", "--runs", "1", cwd=project_copy.root, timeout=600)
+def test_bench_by_size_pairs_every_stage_with_the_bare_engine(project_copy: Project) -> None:
+    result = run_palsov("bench", "--sizes", "5000", "--runs", "2", cwd=project_copy.root, timeout=600)
     assert result.returncode == 0, result.stderr
-    figures = json.loads((project_copy.dist_dir / "bench-scale.json").read_text(encoding="utf-8"))["sizes"]["5000"]
+    assert result.stderr == ""  # no progress in a pipe
+    document = json.loads((project_copy.dist_dir / "bench-scale.json").read_text(encoding="utf-8"))
+    figures = document["sizes"]["5000"]
     assert 4_000 < figures["triples"] < 6_000
-    for stage in (
-        "palsov build (whole process, empty dist/)",
-        "peak memory of palsov build, largest process MB",
+    assert figures["first palsov build s (dist/ empty: the page and the charts drawn)"] > 0
+    assert all(megabytes > 0 for megabytes in figures["peak memory MB"].values())
+    pairs = {p["name"]: p for p in figures["pairs"]}
+    expected = {
+        "build (whole process)",
         "load",
         "validate",
         "query cq-timeline",
-        "export jsonld",
-        "export timeline (from the JSON-LD)",
-        "export all (formats, timeline, description)",
-        "pyoxigraph load",
-        "pyoxigraph query cq-timeline",
-        "pyoxigraph query cq-stance-changes",
-        "overhead load (ours / pyoxigraph)",
-        "rdflib load",
-        "rdflib query cq-timeline",
-        "peak memory MB",
-    ):
-        assert figures[stage] > 0, stage
+        "query cq-stance-changes",
+        "export all",
+        "parse and sort",
+        "JSON-LD",
+    }
+    assert expected <= set(pairs)
+    for pair in pairs.values():
+        assert pair["runs"] == 2 and pair["ours_s"] > 0 and pair["bare_s"] > 0, pair
+        assert pair["ratio_min"] <= pair["ratio"] <= pair["ratio_max"], pair
+        assert pair["name"] in result.stdout  # every figure is in the table too
+    assert "first build" in result.stdout and "peak memory" in result.stdout
+
+
+@pytest.mark.parametrize("sizes", ["0", "1000,-5", "many"])
+def test_bench_refuses_sizes_that_are_not_positive_numbers(project: Project, sizes: str) -> None:
+    result = run_palsov("bench", "--sizes", sizes, cwd=project.root)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "--sizes" in result.stderr

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .runtime.versions import PALSOV_VERSION as __version__
+
 if TYPE_CHECKING:
     from .project import Project
     from .publish.build import BuildResult
@@ -51,16 +53,3 @@ def export(format_name: str = "turtle", project: Project | Path | str | None = N
     found = _project(project)
     context = load_context(context_path(found.ontology_dir))
     return exported(KnowledgeGraph.read(found), format_name, context)
-
-
-def __getattr__(name: str) -> str:
-    # The version is looked up when asked for, not on import: importlib.metadata takes longer to
-    # import than the rest of start-up, and until the command has set up its signals a Ctrl-C
-    # would end it with a traceback.
-    if name != "__version__":
-        raise AttributeError(f"module 'palsov' has no attribute {name!r}")
-    from .runtime.versions import palsov_version
-
-    found = palsov_version()
-    globals()["__version__"] = found
-    return found

@@ -1,45 +1,71 @@
-"""The `palsov` command line: one subcommand per stage of the pipeline, kept thin."""
+"""The `palsov` command line: one subcommand per stage of the pipeline, kept thin.
+
+Start-up is measured (issue 19): the rule of this module is that **a command imports only what it
+uses, inside its own function**. At the top: click, and palsov's lightest modules (no pyoxigraph,
+rdflib, rich, importlib.metadata, yaml, edtf, httpx). A type used only in signatures goes under
+TYPE_CHECKING; rich's Console is made on first use (`console`, `errors` below); a table is
+`from rich.table import Table` inside the command that draws it. tests/test_startup.py checks that
+`palsov --version`, `stats` and `query --format csv` never load rdflib or rich.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from . import __version__
 from .errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNSUPPORTED, EXIT_USAGE, PalsovError, UnsupportedError
-from .project import Project, find_project
-from .rdf.vocab import WIKIDATA_ENDPOINT
-from .runtime.crashlog import write_crash_log
-from .validation.engines import ENGINE_NAMES
-from .validation.report import INFO
+from .validation import ENGINE_NAMES
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .project import Project
     from .queries.saved import SavedQuery
     from .rdf.graph import KnowledgeGraph
     from .rdf.http import HttpClient
     from .wikidata.client import Client
 
-console = Console(soft_wrap=True)
-errors = Console(stderr=True)
+
+class _LazyConsole:
+    """A rich Console made the first time something is printed through it: importing rich takes
+    longer than a command that writes CSV or JSON needs to run."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+# Typed as the Console they stand for: every attribute is the Console's own.
+console = cast("Console", _LazyConsole(soft_wrap=True))
+errors = cast("Console", _LazyConsole(stderr=True))
 
 
 def _project() -> Project:
+    from .project import find_project
+
     return find_project()
 
 
 def _print_pairs(title: str, rows: list[tuple[str, str]]) -> None:
-    table = Table(title=title, show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column(justify="right")
-    for name, value in rows:
-        table.add_row(name, value)
-    console.print(table)
+    """A title and a two-column table of names and values, drawn without rich (`stats` and `build`
+    print nothing else, and rich would take longer to import than `stats` takes to count)."""
+    names = max((len(name) for name, _ in rows), default=0)
+    values = max((len(value) for _, value in rows), default=0)
+    lines = [title, f"┌{'─' * (names + 2)}┬{'─' * (values + 2)}┐"]
+    lines += [f"│ {name:<{names}} │ {value:>{values}} │" for name, value in rows]
+    lines.append(f"└{'─' * (names + 2)}┴{'─' * (values + 2)}┘")
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 Command = Callable[..., Any]
@@ -77,9 +103,23 @@ def _http_client(timeout: float, retries: int, endpoint: str | None = None) -> H
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="palsov")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda context, _, value: _print_version(context) if value else None,
+    help="Show the version and exit.",
+)
 def cli() -> None:
     """palsov: the Palestine–Soviet Union relations knowledge graph."""
+
+
+def _print_version(context: click.Context) -> None:
+    from .runtime.versions import palsov_version
+
+    click.echo(f"palsov, version {palsov_version()}")
+    context.exit()
 
 
 @cli.command()
@@ -144,7 +184,7 @@ def validate(
     unreadable input or broken shapes, 3 for a SHACL feature palsov does not support. The Turtle
     report's sh:conforms follows SHACL: false when there is any result, informational ones too.
     """
-    from .validation.report import Report
+    from .validation.report import INFO, Report
     from .validation.validate import validate_files, validate_project
 
     if shape_files:
@@ -190,15 +230,17 @@ def export_command(format_name: str, out: Path | None) -> None:
     from .publish.formats import export, exported, get_format
     from .publish.jsonld import context_path, load_context
     from .rdf.graph import KnowledgeGraph
+    from .runtime.progress import stage
 
     get_format(format_name)
     project = _project()
     kg = KnowledgeGraph.read(project)
     context = load_context(context_path(project.ontology_dir))
-    if out is None:
-        sys.stdout.buffer.write(exported(kg, format_name, context))
-    else:
-        export(kg, format_name, out, context)
+    with stage(f"writing the graph in {format_name}"):
+        if out is None:
+            sys.stdout.buffer.write(exported(kg, format_name, context))
+        else:
+            export(kg, format_name, out, context)
 
 
 def _conforming_graph(project: Project) -> KnowledgeGraph:
@@ -367,7 +409,6 @@ def search_command(text: str) -> None:
 
 
 _LINK_DEFAULTS: dict[str, Any] = {
-    "endpoint": WIKIDATA_ENDPOINT,
     "offline": False,
     "timeout": 60.0,
     "retries": 4,
@@ -388,7 +429,7 @@ def _link_options(command: Command) -> Command:
             metavar="URL",
             expose_value=False,
             callback=_link_setting,
-            help=f"Wikidata's SPARQL endpoint, or a mirror (default {_LINK_DEFAULTS['endpoint']}).",
+            help="Wikidata's SPARQL endpoint, or a mirror (default: Wikidata's own, query.wikidata.org).",
         ),
         click.option(
             "--offline",
@@ -419,10 +460,11 @@ def _link_options(command: Command) -> Command:
 
 
 def _wikidata_client(project: Project) -> Client:
+    from .rdf.vocab import WIKIDATA_ENDPOINT
     from .wikidata.client import Client
 
     given = click.get_current_context().meta.get("palsov.link", {})
-    settings = {**_LINK_DEFAULTS, **given}
+    settings = {"endpoint": WIKIDATA_ENDPOINT, **_LINK_DEFAULTS, **given}
     return Client(
         endpoint=settings["endpoint"],
         cache_dir=project.wikidata_dir / "cache",
@@ -444,6 +486,8 @@ def link() -> None:
 @_link_options
 def link_check() -> None:
     """Compare every link with its item: labels, classes, dates, existence, redirects, sharing."""
+    from rich.table import Table
+
     from .rdf.graph import KnowledgeGraph
     from .wikidata.check import check
 
@@ -466,6 +510,8 @@ def link_check() -> None:
 @_link_options
 def link_suggest() -> None:
     """Propose items for unlinked actors and places, into dist/wikidata-proposals.csv (never the data)."""
+    from rich.table import Table
+
     from .rdf.files import write_atomically
     from .rdf.graph import KnowledgeGraph
     from .wikidata.suggest import proposals_csv, suggest
@@ -627,7 +673,15 @@ def query_command(
 ) -> None:
     """Run a query on the embedded store or on --endpoint: a saved query by NAME, a FILE.rq, - for
     standard input, or --sparql TEXT."""
-    from .queries.run import Results, answer_embedded, answer_endpoint, with_prefixes, with_services
+    from .queries.run import (
+        Results,
+        answer_embedded,
+        answer_endpoint,
+        query_form,
+        serialize_embedded,
+        with_prefixes,
+        with_services,
+    )
     from .rdf.http import checked_url
 
     project = _project()
@@ -642,7 +696,16 @@ def query_command(
     else:
         from .rdf.graph import KnowledgeGraph
 
-        answer = answer_embedded(KnowledgeGraph.read(project).store, text, client, source=str(saved.path))
+        store = KnowledgeGraph.read(project).store
+        streamed = format_name or (None if sys.stdout.isatty() else "tsv")
+        if _RESULTS_FORMATS.get(streamed or "") and query_form(text) in ("SELECT", "ASK"):
+            # Written by pyoxigraph straight from the store's solutions, no row read into Python.
+            import pyoxigraph as ox
+
+            found = getattr(ox.QueryResultsFormat, str(_RESULTS_FORMATS[str(streamed)]))
+            sys.stdout.buffer.write(serialize_embedded(store, text, found, client, source=str(saved.path)))
+            return
+        answer = answer_embedded(store, text, client, source=str(saved.path))
     kind = "SELECT and ASK" if isinstance(answer, Results) else "CONSTRUCT and DESCRIBE"
     allowed = list(_RESULTS_FORMATS) if isinstance(answer, Results) else list(_GRAPH_FORMATS)
     if format_name is not None and format_name not in allowed:
@@ -714,70 +777,86 @@ def docs(out: Path | None) -> None:
         console.print(f"wrote {path}", highlight=False)
 
 
+def _sizes(value: str) -> list[int]:
+    try:
+        wanted = [int(size.replace("_", "")) for size in value.split(",")]
+    except ValueError:
+        raise click.UsageError(f"--sizes takes whole numbers separated by commas, not {value!r}") from None
+    refused = [size for size in wanted if size <= 0]
+    if refused:
+        raise click.UsageError(f"--sizes takes positive numbers of triples, not {refused[0]}")
+    return wanted
+
+
 @cli.command()
 @click.option(
     "--runs",
     default=5,
     show_default=True,
     type=click.IntRange(1, 100),
-    help="Runs of each measurement; the median is reported.",
+    help="Runs of each measurement (palsov's and the bare engine's, in turn); medians are reported.",
 )
 @click.option(
     "--sizes",
     metavar="N,N,…",
     help="Measure the stages on synthetic corpora of about these many triples (e.g. 10000,100000,1000000) "
-    "instead of timing the commands on the real data.",
+    "instead of the commands on the real data.",
 )
-@click.option("--rdflib-everywhere", is_flag=True, help="Time bare rdflib at every size (slow past 200k triples).")
-def bench(runs: int, sizes: str | None, rdflib_everywhere: bool) -> None:
-    """Time every command on the real data, or every stage at growing sizes; medians, and JSON in dist/."""
-    import json
+def bench(runs: int, sizes: str | None) -> None:
+    """Each command on the real data (or each stage at growing sizes) beside pyoxigraph alone doing
+    the same work, interleaved: medians, the ratio and its range over the runs; JSON in dist/."""
+    from rich.table import Table
 
-    from .rdf.files import write_atomically
+    from .devtools.bench import COLUMNS
+    from .runtime.progress import stage
 
     project = _project()
-    if sizes:
-        from .devtools.stages import run as run_scale
+    wanted = _sizes(sizes) if sizes else None
+    with stage("palsov bench"):
+        if wanted:
+            from .devtools.stages import run as run_scale
 
-        try:
-            wanted = [int(size.replace("_", "")) for size in sizes.split(",")]
-        except ValueError:
-            raise click.UsageError(f"--sizes takes whole numbers separated by commas, not {sizes!r}") from None
-        results = run_scale(project, wanted, runs, rdflib_everywhere)
-        stages = list(next(iter(results.values())))
-        table = Table(title=f"palsov bench: stages by corpus size, median of {runs} runs (s)", title_justify="left")
-        table.add_column("stage")
-        for size in results:
-            table.add_column(f"{size:,}", justify="right")
-        for stage in stages:
-            table.add_row(stage, *(str(results[size].get(stage, "–")) for size in results))
+            document, found = run_scale(project, wanted, runs)
+            out = project.dist_dir / "bench-scale.json"
+        else:
+            from .devtools.bench import run
+
+            document, on_real_data = run(project, runs)
+            found = {0: on_real_data}
+            out = project.dist_dir / "bench.json"
+    about = document["machine"]
+    console.print(
+        f"{about['cores']} cores ({about['cpu']}), {about['memory_mb'] / 1024:.0f} GB, Python {about['python']}, "
+        f"pyoxigraph {about['pyoxigraph']}; ratio = palsov / other (pyoxigraph alone doing the same work, or the "
+        f"engine named), and its range over {runs} interleaved runs",
+        highlight=False,
+    )
+    for size, pairs in found.items():
+        title = f"{size:,} triples" if size else "the real data, whole processes"
+        table = Table(title=f"palsov bench: {title}", title_justify="left")
+        table.add_column(COLUMNS[0], no_wrap=True)  # a name whole on its line, to find it in a log
+        for column in COLUMNS[1:]:
+            table.add_column(column, justify="right")
+        for pair in pairs:
+            table.add_row(*pair.cells())
         console.print(table)
-        out = project.dist_dir / "bench-scale.json"
-        write_atomically(out, json.dumps({"runs": runs, "sizes": results}, indent=2) + "\n")
-        console.print(f"wrote {out}", highlight=False)
-        return
-    from .devtools.bench import run
-
-    table = Table(title=f"palsov bench: whole process, {runs} runs", title_justify="left")
-    for column in ("command", "median s", "min s", "max s"):
-        table.add_column(column, justify="left" if column == "command" else "right")
-    for timing in run(project, runs):
-        table.add_row(timing.command, f"{timing.median_s:.3f}", f"{timing.min_s:.3f}", f"{timing.max_s:.3f}")
-    console.print(table)
-    console.print(f"wrote {project.dist_dir / 'bench.json'}")
+        if size:
+            figures = document["sizes"][size]
+            first = next(v for k, v in figures.items() if k.startswith("first palsov build"))
+            memory = ", ".join(f"{name} {mb:,.0f} MB" for name, mb in figures["peak memory MB"].items())
+            console.print(f"first build (drawing the page and the charts): {first:.1f} s; peak memory: {memory}")
+    console.print(f"wrote {out}", highlight=False)
 
 
 def main() -> None:
-    from .validation.validate import NotConforming
-
     try:
         status = cli.main(standalone_mode=False, prog_name="palsov")
-    except NotConforming as error:
-        errors.print(error.report.to_text(), markup=False, highlight=False, end="")
-        _fail(f"palsov: {error}", EXIT_DATA)
     except UnsupportedError as error:
-        _fail(f"palsov: unsupported: {error} (details in {write_crash_log(error)})", EXIT_UNSUPPORTED)
+        _fail(f"palsov: unsupported: {error} (details in {_crash_log(error)})", EXIT_UNSUPPORTED)
     except PalsovError as error:
+        if _not_conforming(error):
+            errors.print(error.report.to_text(), markup=False, highlight=False, end="")  # type: ignore[attr-defined]
+            _fail(f"palsov: {error}", EXIT_DATA)
         _fail(f"palsov: error: {error}", error.exit_code)
     except click.exceptions.Abort:
         errors.print("palsov: aborted")
@@ -797,10 +876,23 @@ def main() -> None:
     except Exception as error:  # a bug: one line, and the traceback in a file for the report
         cause = str(error).strip().splitlines()[0] if str(error).strip() else "no message"
         _fail(
-            f"palsov: internal error: {type(error).__name__}: {cause} (traceback in {write_crash_log(error)})",
+            f"palsov: internal error: {type(error).__name__}: {cause} (traceback in {_crash_log(error)})",
             EXIT_UNSUPPORTED,
         )
     sys.exit(status if isinstance(status, int) else EXIT_OK)
+
+
+def _not_conforming(error: PalsovError) -> bool:
+    """Whether the error is validation's NotConforming: only a command that validated can raise it,
+    so a command that never loaded the validator is not made to import it to find out."""
+    validate = sys.modules.get("palsov.validation.validate")
+    return validate is not None and isinstance(error, validate.NotConforming)
+
+
+def _crash_log(error: BaseException) -> Path:
+    from .runtime.crashlog import write_crash_log
+
+    return write_crash_log(error)
 
 
 def _fail(line: str, status: int) -> None:

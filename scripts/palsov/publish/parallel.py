@@ -19,6 +19,7 @@ import traceback
 from collections.abc import Callable
 from types import TracebackType
 
+from ..runtime.cores import usable_cores
 from ..runtime.signals import die_with_parent
 
 #: Longest error report a child sends back; a pipe holds this much without blocking the child.
@@ -28,10 +29,6 @@ _REPORT_LIMIT = 16_000
 def can_fork() -> bool:
     # Windows has no fork, and macOS's system libraries are not safe to use in a forked child.
     return sys.platform.startswith("linux")
-
-
-def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class TaskFailed(RuntimeError):
@@ -44,7 +41,7 @@ class Workers:
     first failure, as the task raised it."""
 
     def __init__(self, limit: int | None = None) -> None:
-        self.limit = limit if limit is not None else default_workers()
+        self.limit = limit if limit is not None else usable_cores()
         self.forking = self.limit >= 2 and can_fork()
         self._running: dict[int, tuple[int, Callable[[], object] | None]] = {}  # pid -> (error pipe, then)
         self._failures: list[BaseException] = []

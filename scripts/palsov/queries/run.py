@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -137,11 +138,37 @@ def answer_embedded(store: ox.Store, text: str, client: HttpClient | None = None
     """The answer of any query on the embedded store, the project's prefixes predeclared. Its
     SERVICE calls are answered through our HTTP client first (the store's own would neither keep a
     deadline nor say plainly what failed). A syntax error names the line and the column."""
-    try:
+    with _store_errors(source):
         found = store.query(answer_services(text, client or HttpClient()), prefixes=dict(PREFIXES))
         if isinstance(found, ox.QueryTriples):
             return Triples.of(found)
         return Results.of_answer(found)
+
+
+def serialize_embedded(
+    store: ox.Store,
+    text: str,
+    format: ox.QueryResultsFormat,
+    client: HttpClient | None = None,
+    source: str = "the query",
+) -> bytes:
+    """A SELECT or ASK query's answer on the embedded store, written by pyoxigraph straight from the
+    store's solutions in a results format: what `answer_embedded(...).serialize(format)` gives,
+    without the rows read into Results and written twice on the way (`palsov query --format csv`)."""
+    with _store_errors(source):
+        found = store.query(answer_services(text, client or HttpClient()), prefixes=dict(PREFIXES))
+        if isinstance(found, ox.QueryTriples):
+            raise InputError(f"{source}: a CONSTRUCT or DESCRIBE query has no {format.name} results")
+        data = found.serialize(format=format)
+    assert data is not None  # no output named: the bytes are returned
+    return data
+
+
+@contextmanager
+def _store_errors(source: str) -> Iterator[None]:
+    """The embedded store's errors as one line each (they come lazily, as the rows are read)."""
+    try:
+        yield
     except SyntaxError as error:
         raise InputError(f"{source}: {syntax_message(error)}") from None
     except OSError as error:

@@ -296,8 +296,15 @@ def saved_queries(folder: Path) -> list[SavedQuery]:
 
 
 def find_query(where: Path | Iterable[SavedQuery], name: str) -> SavedQuery:
-    """The query named so, from a folder of queries or from queries read already."""
-    queries = {q.name: q for q in (saved_queries(where) if isinstance(where, Path) else where)}
-    if name not in queries:
-        raise InputError(f"unknown query {name!r} (valid: {', '.join(queries) or 'none'})")
-    return queries[name]
+    """The query named so, from a folder of queries (only its own file is read: `palsov query`
+    starts quicker) or from queries read already."""
+    if isinstance(where, Path):
+        names = [path.stem for path in sorted(where.glob("*.rq"))]
+        if name in names:
+            return SavedQuery.read(where / f"{name}.rq")
+    else:
+        queries = {q.name: q for q in where}
+        if name in queries:
+            return queries[name]
+        names = list(queries)
+    raise InputError(f"unknown query {name!r} (valid: {', '.join(names) or 'none'})")

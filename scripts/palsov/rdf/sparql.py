@@ -213,6 +213,8 @@ class ServiceCall:
 
 def service_calls(text: str) -> list[ServiceCall]:
     """The outermost SERVICE calls of the query (one nested in another is the remote end's)."""
+    if "service" not in text.lower():  # no token can be the keyword: the text need not be read as tokens
+        return []
     found = code(text)
     head = prologue(text)
     calls = []

@@ -3,20 +3,18 @@ description, and the stamps that decide whether a slow rendering can be reused."
 
 from __future__ import annotations
 
-import hashlib
-from functools import cache
-from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+#: The one place for palsov's version: pyproject.toml reads it from here, statically, so that knowing
+#: it never costs an import of importlib.metadata (which takes longer than the rest of `palsov --version`).
+PALSOV_VERSION = "0.1.0"
 
 
-@cache
 def palsov_version() -> str:
-    # importlib.metadata takes longer to import than the rest of start-up: asked for when needed.
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("palsov")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0.0.0"
+    return PALSOV_VERSION
 
 
 def library_versions(*names: str) -> dict[str, str]:
@@ -34,6 +32,8 @@ def library_versions(*names: str) -> dict[str, str]:
 
 def code_digest(*modules: ModuleType) -> str:
     """The SHA-256 of the modules' source: a rendering made by other code is made again."""
+    import hashlib  # here: `palsov --version` needs this module, and hashlib takes a tenth of its start-up
+
     digest = hashlib.sha256()
     for module in modules:
         if module.__file__ is not None:

@@ -135,5 +135,3 @@ ENGINES: dict[str, Callable[[list[ox.Triple], list[ox.Triple], Owner], list[Resu
     "pyshacl-turbo": pyshacl_turbo_results,
     "pyrudof": pyrudof_results,
 }
-#: The engines `palsov validate --engine` can name: ours (SHACL compiled to SPARQL), then these.
-ENGINE_NAMES = ("sparql", *ENGINES)

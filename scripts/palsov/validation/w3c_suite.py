@@ -26,7 +26,7 @@ from ..errors import ShapesError, UnsupportedError
 from ..rdf.graph import KnowledgeGraph
 from ..rdf.terms import Term
 from ..rdf.vocab import MF, RDF_TYPE, RDFS_LABEL, SH, SHT
-from .engines import ENGINE_NAMES
+from . import ENGINE_NAMES
 from .report import Report, Result
 from .shapes import Graph, read_path
 from .validate import Shapes, validate
