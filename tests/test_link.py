@@ -50,10 +50,44 @@ def add_links(project: Project, pairs: dict[str, str]) -> None:
     (project.data_dir / "decoys.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def test_check_passes_on_the_real_data(project_copy: Project, wikidata: str) -> None:
+EARL = "http://www.w3.org/ns/earl#"
+
+
+def check_results(project: Project) -> dict[str, tuple[str, str, str, str]]:
+    """The kept results of the last link check: record -> (outcome, endpoint, date, description)."""
+    graph = ox.Store()
+    graph.load(project.link_check_file.read_bytes(), format=ox.RdfFormat.TURTLE)
+    rows = graph.query(
+        """PREFIX earl: <http://www.w3.org/ns/earl#> PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?record ?outcome ?endpoint ?date ?said {
+          ?a a earl:Assertion ; earl:subject ?record ; earl:test ?test ; earl:result ?r .
+          ?r earl:outcome ?outcome ; dcterms:source ?endpoint ; dcterms:date ?date ; dcterms:description ?said }"""
+    )
+    return {
+        row["record"].value.removeprefix(ID): (
+            row["outcome"].value.removeprefix(EARL),
+            row["endpoint"].value,
+            row["date"].value,
+            row["said"].value,
+        )
+        for row in rows
+    }
+
+
+def test_check_passes_on_the_real_data_and_keeps_its_results(project_copy: Project, wikidata: str) -> None:
     result = link(project_copy, "check", endpoint=wikidata)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"every Wikidata link agrees with {wikidata}" in result.stdout
+    kept = check_results(project_copy)
+    assert len(kept) == 31 and {r[0] for r in kept.values()} == {"passed"}
+    assert {r[1] for r in kept.values()} == {wikidata}
+    assert kept["link/arab-israeli-war-of-1967"][3] == "wd:Q49077 agrees with '1967 Arab–Israeli war'"
+    # Offline, from the cache, the same results, the same date of retrieval: the same file.
+    first = project_copy.link_check_file.read_bytes()
+    again = run_palsov("link", "--endpoint", wikidata, "--offline", "check", cwd=project_copy.root)
+    assert again.returncode == 0 and project_copy.link_check_file.read_bytes() == first
+    # The results are part of the graph (the Wikidata graph of the exports) and the data still conform.
+    assert run_palsov("validate", cwd=project_copy.root).returncode == 0
 
 
 def test_check_flags_every_decoy(project_copy: Project, wikidata: str) -> None:
@@ -91,6 +125,10 @@ def test_check_flags_every_decoy(project_copy: Project, wikidata: str) -> None:
     assert any(f.item == "Q15180" and "labels disagree" in f.problem and "Holy See" in f.problem for f in findings)
     result = link(project_copy, "check", endpoint=wikidata)
     assert result.returncode == 1 and "problems with Wikidata links" in result.stdout
+    kept = check_results(project_copy)
+    assert kept["link/decoy-2"][0] == "failed" and "does not exist" in kept["link/decoy-2"][3]  # Algeria, Q99999
+    assert kept["link/united-nations"][0] == "passed"
+    assert sum(outcome == "failed" for outcome, *_ in kept.values()) == 6
 
 
 def test_suggest_writes_proposals_with_evidence_and_never_touches_the_data(

@@ -358,15 +358,22 @@ def link() -> None:
 @link.command("check")
 @_link_options
 def link_check() -> None:
-    """Compare every link with its item: labels, classes, dates, existence, redirects, sharing."""
+    """Compare every link with its item: labels, classes, dates, existence, redirects, sharing.
+
+    Each link's result (passed or failed, the endpoint, the date) is kept in
+    data/wikidata/link-checks.ttl, which upgrades a link corroborated offline."""
     from .rdf.graph import KnowledgeGraph
-    from .wikidata.check import check
+    from .wikidata.check import run_check
+    from .wikidata.checked import record
 
     project = _project()
     client = _wikidata_client(project)
-    findings = check(KnowledgeGraph.read(project), client)
+    kg = KnowledgeGraph.read(project)
+    run = run_check(kg, client)
+    findings = run.findings
+    kept = record(project, kg, run)
     if not findings:
-        console.print(f"every Wikidata link agrees with {client.endpoint}", highlight=False)
+        console.print(f"every Wikidata link agrees with {run.endpoint}; the results are in {kept}", highlight=False)
         return
     table = Table(title=f"{len(findings)} problems with Wikidata links", title_justify="left")
     for column in ("resource", "item", "problem"):
@@ -374,6 +381,7 @@ def link_check() -> None:
     for f in findings:
         table.add_row(f.label, f"wd:{f.item}", f.problem)
     console.print(table)
+    console.print(f"the results are in {kept}", highlight=False)
     sys.exit(EXIT_DATA)
 
 

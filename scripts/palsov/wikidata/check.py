@@ -6,10 +6,11 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from ..queries.run import Results
 from ..rdf.graph import KnowledgeGraph
-from .client import AnswerError, Client, item, value
+from .client import Answer, AnswerError, Client, item, value
 from .resources import Resource, resources
 
 LABEL_THRESHOLD = 0.85
@@ -56,10 +57,15 @@ SELECT ?item ?kind ?value WHERE {
 
 
 def fetch_items(client: Client, qids: list[str]) -> dict[str, Item]:
-    if not qids:
-        return {}
+    return fetch_answer(client, qids).value
+
+
+def fetch_answer(client: Client, qids: list[str]) -> Answer[dict[str, Item]]:
+    """The items' facts, with where and when they were retrieved."""
     wanted = sorted(set(qids))
-    return client.select(_FACTS % " ".join(f"wd:{q}" for q in wanted), lambda results: _items(results, wanted)).value
+    if not wanted:
+        return Answer({}, client.endpoint, datetime.now(UTC).replace(microsecond=0).isoformat())
+    return client.select(_FACTS % " ".join(f"wd:{q}" for q in wanted), lambda results: _items(results, wanted))
 
 
 def _items(results: Results, qids: list[str]) -> dict[str, Item]:
@@ -142,9 +148,24 @@ class Finding:
     problem: str
 
 
+@dataclass(frozen=True)
+class CheckRun:
+    """What one `palsov link check` found, of which links, against which endpoint, when."""
+
+    findings: list[Finding]
+    linked: list[Resource]
+    endpoint: str
+    retrieved: str  # when the endpoint's answer was retrieved, ISO 8601
+
+
 def check(kg: KnowledgeGraph, client: Client) -> list[Finding]:
+    return run_check(kg, client).findings
+
+
+def run_check(kg: KnowledgeGraph, client: Client) -> CheckRun:
     linked = [(r, r.item) for r in resources(kg).values() if r.item]
-    items = fetch_items(client, [qid for _, qid in linked])
+    answer = fetch_answer(client, [qid for _, qid in linked])
+    items = answer.value
     findings = [
         Finding(r.iri, r.label, qid, p)
         for r, qid in linked
@@ -157,7 +178,9 @@ def check(kg: KnowledgeGraph, client: Client) -> list[Finding]:
         if len(holders) > 1:
             for r in holders:
                 findings.append(Finding(r.iri, r.label, qid, f"wd:{qid} is linked from {len(holders)} resources"))
-    return sorted(findings, key=lambda f: (f.label, f.problem))
+    return CheckRun(
+        sorted(findings, key=lambda f: (f.label, f.problem)), [r for r, _ in linked], answer.endpoint, answer.retrieved
+    )
 
 
 def implausible(resource: Resource, item: Item) -> list[str]:
