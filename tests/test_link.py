@@ -96,7 +96,9 @@ def test_check_passes_on_the_real_data_and_keeps_its_results(project_copy: Proje
     war = rows[("event:arab-israeli-war-of-1967", "wd:Q49077")]
     assert war["confidence"] == "1.0"
     retrieved = kept["link/arab-israeli-war-of-1967"][2]
-    assert war["comment"].endswith(f"Checked with palsov link check against {wikidata} (answer of {retrieved}): passed.")
+    assert war["comment"].endswith(
+        f"Checked with palsov link check against {wikidata} (answer of {retrieved}): passed."
+    )
     assert rows[("actor:dflp", "wd:Q818618")]["confidence"] == "0.5"  # a candidate is not checked
 
 
