@@ -399,3 +399,43 @@ def test_accept_refuses_to_write_over_an_edit_made_while_it_checked(
         accept(project_copy, "actor:abdullah-hourani", "Q193491", ["a", "b"])
     assert links.read_text(encoding="utf-8").endswith("# an edit made in an editor meanwhile\n")
     assert "Q193491" not in links.read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------------ export
+
+
+def test_export_writes_quickstatements_for_every_link_and_sends_nothing(project_copy: Project) -> None:
+    import re
+
+    before = {p.name: p.read_bytes() for p in project_copy.data_dir.glob("*.ttl")}
+    # No endpoint is named and none is reachable: the command never needs one.
+    result = run_palsov(
+        "link", "--endpoint", "http://127.0.0.1:9/sparql", "export", "--quickstatements", cwd=project_copy.root
+    )
+    assert result.returncode == 0, result.stderr
+    assert "palsov sends nothing" in result.stdout
+    lines = (project_copy.dist_dir / "wikidata-quickstatements.txt").read_text(encoding="utf-8").splitlines()
+    statement = re.compile(
+        r'^Q[1-9][0-9]*\|P973\|"https://w3id\.org/palsov/id/[a-z]+/[a-z0-9-]+"'
+        r"\|S813\|\+\d{4}-\d\d-\d\dT00:00:00Z/11 /\* palsov: .+ \*/$"
+    )
+    assert len(lines) == 31 and all(statement.match(line) for line in lines), lines[:3]
+    assert any(
+        line.startswith('Q49077|P973|"https://w3id.org/palsov/id/event/arab-israeli-war-of-1967"|') for line in lines
+    )
+    assert not any("Q818618" in line for line in lines)  # a candidate is not stated to Wikidata
+
+    out = project_copy.root / "described.qs"
+    given = run_palsov(
+        "link", "export", "--quickstatements", "--described-by", "Q12345", "--out", str(out), cwd=project_copy.root
+    )
+    assert given.returncode == 0, given.stderr
+    described = [line for line in out.read_text(encoding="utf-8").splitlines() if "|P1343|" in line]
+    assert len(described) == 31
+    assert any(
+        line.startswith('Q15180|P1343|Q12345|S854|"https://w3id.org/palsov/id/actor/soviet-union"|S813|')
+        for line in described
+    )
+    bad = run_palsov("link", "export", "--quickstatements", "--described-by", "Q012", cwd=project_copy.root)
+    assert bad.returncode == 2 and "is not a Wikidata item id" in bad.stderr
+    assert {p.name: p.read_bytes() for p in project_copy.data_dir.glob("*.ttl")} == before

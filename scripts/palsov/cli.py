@@ -420,6 +420,35 @@ def link_enrich() -> None:
     console.print(f"wrote {count} facts to {path}", highlight=False)
 
 
+@link.command("export")
+@click.option("--quickstatements", "as_quickstatements", is_flag=True, required=True, help="Write QuickStatements.")
+@click.option(
+    "--described-by",
+    metavar="QID",
+    help="The Wikidata item of a source that describes the linked items: adds described by source (P1343).",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Default dist/wikidata-quickstatements.txt."
+)
+def link_export(as_quickstatements: bool, described_by: str | None, out: Path | None) -> None:
+    """Write what Wikidata lacks for our linked resources as QuickStatements, for a person to review.
+
+    Nothing is sent anywhere: paste the file into QuickStatements yourself, after reading it."""
+    from .rdf.files import write_atomically
+    from .rdf.graph import KnowledgeGraph
+    from .wikidata.export import quickstatements
+
+    project = _project()
+    text = quickstatements(KnowledgeGraph.read(project), described_by)
+    path = out or project.dist_dir / "wikidata-quickstatements.txt"
+    write_atomically(path, text)
+    console.print(
+        f"wrote {text.count(chr(10))} statements to {path}: review them, then run them in QuickStatements yourself "
+        "(palsov sends nothing)",
+        highlight=False,
+    )
+
+
 @link.command("accept")
 @click.argument("resource")
 @click.argument("qid")
