@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -577,3 +578,19 @@ def test_wikidata_links_are_verified_and_candidates_kept_apart(kg: KnowledgeGrap
         ("actor/israeli-government", "Q2578249"),
     }
     assert not {o for _, o in kg.data.subject_objects(PALSOV.wikidataCandidate)} & {o for _, o in links}
+
+
+def test_no_record_cites_what_a_reader_cannot_follow(project: Project) -> None:
+    """A verification record names public sources a reader can find; never an id that only a search
+    index knows, nor the tool that found it."""
+    unfollowable = re.compile(r"public file [0-9]{6,}|search tool|find_string|read_file")
+    files = [project.root / "README.md"]
+    for part in ("data", "ontology", "shapes", "queries"):
+        files += [p for p in (project.root / part).rglob("*") if p.is_file() and "cache" not in p.parts]
+    found = [
+        f"{path.relative_to(project.root)}:{n}"
+        for path in files
+        for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+        if unfollowable.search(line)
+    ]
+    assert found == []

@@ -350,7 +350,7 @@ def _wikidata_client(project: Project) -> Client:
 @cli.group()
 @_link_options
 def link() -> None:
-    """Check, suggest and enrich Wikidata links; accept a verified one.
+    """Check, suggest, enrich and export Wikidata links; accept a verified one.
 
     The options may come before the subcommand or after it."""
 
@@ -388,7 +388,8 @@ def link_check() -> None:
 @link.command("suggest")
 @_link_options
 def link_suggest() -> None:
-    """Propose items for unlinked actors and places, into dist/wikidata-proposals.csv (never the data)."""
+    """Propose items for every unlinked resource (actors, places, events, periods, missions, the
+    relation), into dist/wikidata-proposals.csv (never the data)."""
     from .rdf.files import write_atomically
     from .rdf.graph import KnowledgeGraph
     from .wikidata.suggest import proposals_csv, suggest
