@@ -141,6 +141,9 @@ PREFIXES: dict[str, str] = {
     "vann": VANN,
     "wd": WD,
     "spdx": SPDX,
+    "sssom": SSSOM,
+    "semapv": SEMAPV,
+    "earl": EARL,
 }
 
 #: The prefixes of queries sent to Wikidata, whose schema.org is the http:// one.

@@ -72,7 +72,7 @@ def assertions(run: CheckRun, kg: KnowledgeGraph) -> list[ox.Triple]:
 
 def record(project: Project, kg: KnowledgeGraph, run: CheckRun) -> str:
     """Write the run's results to data/wikidata/link-checks.ttl (whole, durably, under the data lock)."""
-    body = serialized(sorted(assertions(run, kg), key=str), ox.RdfFormat.TURTLE, {**PREFIXES, "earl": EARL})
+    body = serialized(sorted(assertions(run, kg), key=str), ox.RdfFormat.TURTLE, PREFIXES)
     header = (
         f"# palsov link check: every Wikidata link's result against {run.endpoint}, as retrieved {run.retrieved}\n"
         "# (W3C EARL). Written by `palsov link check`, replaced by each run; an offline run reproduces it from\n"
