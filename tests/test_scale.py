@@ -35,7 +35,7 @@ def test_bench_by_size_reports_every_stage_and_the_bare_engines(project_copy: Pr
     result = run_palsov("bench", "--sizes", "5000", "--runs", "1", cwd=project_copy.root, timeout=600)
     assert result.returncode == 0, result.stderr
     figures = json.loads((project_copy.dist_dir / "bench-scale.json").read_text(encoding="utf-8"))["sizes"]["5000"]
-    assert 4_000 < figures["triples"] < 6_000
+    assert 4_000 < figures["triples"] < 8_000  # one copy of the real data (about 6,400 triples), the fewest
     for stage in (
         "palsov build (whole process, empty dist/)",
         "peak memory of palsov build, largest process MB",
