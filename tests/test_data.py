@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -100,8 +101,8 @@ def test_counts_are_pinned(kg: KnowledgeGraph) -> None:
         "relations": 1,
         "missions": 3,
         "evidence": 93,
-        "links": 15,
-        "candidates": 1,
+        "links": 31,
+        "candidates": 6,
     }
 
 
@@ -542,8 +543,11 @@ def test_the_1947_reversal_on_partition(kg: KnowledgeGraph) -> None:
 
 
 def test_wikidata_links_are_verified_and_candidates_kept_apart(kg: KnowledgeGraph) -> None:
+    prov = "http://www.w3.org/ns/prov#"
     links = {(s, o) for s, o in kg.data.subject_objects(OWL.sameAs)}
     assert (expand("actor:soviet-union"), URIRef("http://www.wikidata.org/entity/Q15180")) in links
+    assert links == set(kg.data.subject_objects(SKOS.exactMatch))
+    assert len({item for _, item in links}) == len(links) == 31  # one item, one resource
     for resource, item in links:
         records = [
             a
@@ -551,7 +555,42 @@ def test_wikidata_links_are_verified_and_candidates_kept_apart(kg: KnowledgeGrap
             if (a, OA.motivatedBy, OA.identifying) in kg.data and (a, OA.hasBody, item) in kg.data
         ]
         assert len(records) == 1, resource
-        assert len(list(kg.data.objects(records[0], DCTERMS.source))) == 2, resource
-    candidates = set(kg.data.subject_objects(PALSOV.wikidataCandidate))
-    assert candidates == {(expand("actor:yasser-arafat"), URIRef("http://www.wikidata.org/entity/Q34211"))}
-    assert not candidates & links
+        sources = list(kg.data.objects(records[0], DCTERMS.source))
+        assert len(sources) == 2, resource
+        for source in sources:
+            # A reader can follow it: the file at a commit (or a URL), and the excerpt that pairs the QID.
+            (quoted,) = kg.data.objects(source, URIRef(prov + "wasQuotedFrom"))
+            (excerpt,) = kg.data.objects(source, URIRef(prov + "value"))
+            assert str(quoted).startswith("https://github.com/"), source
+            assert str(item).rsplit("/", 1)[1].lstrip("Q") in str(excerpt), (source, excerpt)
+            assert kg.data.value(source, RDFS.label)
+        assert kg.data.value(records[0], URIRef("https://w3id.org/sssom/object_label")), item  # as the sources name it
+    candidates = {
+        (str(s).removeprefix(BASE + "id/"), str(o).rsplit("/", 1)[1])
+        for s, o in kg.data.subject_objects(PALSOV.wikidataCandidate)
+    }
+    assert candidates == {
+        ("actor/dflp", "Q818618"),
+        ("event/new-thinking-in-soviet-foreign-policy", "Q4323903"),
+        ("document/united-nations-partition-plan-for-palestine", "Q846795"),
+        ("actor/george-habash", "Q352093"),
+        ("actor/eastern-bloc", "Q170541"),
+        ("actor/israeli-government", "Q2578249"),
+    }
+    assert not {o for _, o in kg.data.subject_objects(PALSOV.wikidataCandidate)} & {o for _, o in links}
+
+
+def test_no_record_cites_what_a_reader_cannot_follow(project: Project) -> None:
+    """A verification record names public sources a reader can find; never an id that only a search
+    index knows, nor the tool that found it."""
+    unfollowable = re.compile(r"public file [0-9]{6,}|search tool|find_string|read_file")
+    files = [project.root / "README.md"]
+    for part in ("data", "ontology", "shapes", "queries"):
+        files += [p for p in (project.root / part).rglob("*") if p.is_file() and "cache" not in p.parts]
+    found = [
+        f"{path.relative_to(project.root)}:{n}"
+        for path in files
+        for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+        if unfollowable.search(line)
+    ]
+    assert found == []

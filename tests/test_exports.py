@@ -167,6 +167,7 @@ def test_exports_are_byte_identical_on_one_worker_and_on_two(
         "context.jsonld",
         "palsov-context-0.1.0.jsonld",
         "timeline.jsonld",
+        "palsov-wikidata.sssom.tsv",
         "void.ttl",
         *(f"palsov.{FORMATS[name].extension}" for name in ("nquads", "trig")),
     ]
@@ -243,8 +244,10 @@ def test_description_counts_the_graph_and_describes_every_distribution(dist: Pat
     events = ox.NamedNode("https://w3id.org/palsov/dataset/class/palsov-Event")
     assert int(value(store, events, VOID + "entities")) == 40
     distributions = [q.object for q in store.quads_for_pattern(DATASET, ox.NamedNode(DCAT + "distribution"), None)]
-    # The merged graph in each format, and the timeline (the dataset files carry the description).
+    # The merged graph in each format, the timeline and the Wikidata mapping set (the dataset files
+    # carry the description).
     assert sorted(node.value.rsplit("/", 1)[1] for node in distributions) == [
+        "palsov-wikidata.sssom.tsv",
         "palsov.jsonld",
         "palsov.nt",
         "palsov.rdf",
@@ -266,6 +269,13 @@ def test_sha256sums_lists_every_file_with_its_digest(dist: Path) -> None:
     for line in lines:
         digest, name = line.split("  ", 1)
         listed[name] = digest
-    assert {"palsov.ttl", "palsov.trig", "timeline.jsonld", "void.ttl", "ontology.html"} <= set(listed)
+    assert {
+        "palsov.ttl",
+        "palsov.trig",
+        "timeline.jsonld",
+        "void.ttl",
+        "ontology.html",
+        "palsov-wikidata.sssom.tsv",
+    } <= set(listed)
     for name, digest in listed.items():
         assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest

@@ -50,20 +50,67 @@ def add_links(project: Project, pairs: dict[str, str]) -> None:
     (project.data_dir / "decoys.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def test_check_passes_on_the_real_data(project_copy: Project, wikidata: str) -> None:
+EARL = "http://www.w3.org/ns/earl#"
+
+
+def check_results(project: Project) -> dict[str, tuple[str, str, str, str]]:
+    """The kept results of the last link check: record -> (outcome, endpoint, date, description)."""
+    graph = ox.Store()
+    graph.load(project.link_check_file.read_bytes(), format=ox.RdfFormat.TURTLE)
+    rows = graph.query(
+        """PREFIX earl: <http://www.w3.org/ns/earl#> PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?record ?outcome ?endpoint ?date ?said {
+          ?a a earl:Assertion ; earl:subject ?record ; earl:test ?test ; earl:result ?r .
+          ?r earl:outcome ?outcome ; dcterms:source ?endpoint ; dcterms:date ?date ; dcterms:description ?said }"""
+    )
+    return {
+        row["record"].value.removeprefix(ID): (
+            row["outcome"].value.removeprefix(EARL),
+            row["endpoint"].value,
+            row["date"].value,
+            row["said"].value,
+        )
+        for row in rows
+    }
+
+
+def test_check_passes_on_the_real_data_and_keeps_its_results(project_copy: Project, wikidata: str) -> None:
     result = link(project_copy, "check", endpoint=wikidata)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"every Wikidata link agrees with {wikidata}" in result.stdout
+    kept = check_results(project_copy)
+    assert len(kept) == 31 and {r[0] for r in kept.values()} == {"passed"}
+    assert {r[1] for r in kept.values()} == {wikidata}
+    assert kept["link/arab-israeli-war-of-1967"][3] == "wd:Q49077 agrees with '1967 Arab–Israeli war'"
+    # Offline, from the cache, the same results, the same date of retrieval: the same file.
+    first = project_copy.link_check_file.read_bytes()
+    again = run_palsov("link", "--endpoint", wikidata, "--offline", "check", cwd=project_copy.root)
+    assert again.returncode == 0 and project_copy.link_check_file.read_bytes() == first
+    # The results are part of the graph (the Wikidata graph of the exports), and upgrade the links of
+    # the build's mapping set.
+    build = run_palsov("build", cwd=project_copy.root)
+    assert build.returncode == 0, build.stderr
+    with (project_copy.dist_dir / "palsov-wikidata.sssom.tsv").open(encoding="utf-8") as stream:
+        table = [line for line in stream if not line.startswith("#")]
+    rows = {(r["subject_id"], r["object_id"]): r for r in csv.DictReader(table, delimiter="\t")}
+    war = rows[("event:arab-israeli-war-of-1967", "wd:Q49077")]
+    assert war["confidence"] == "1.0"
+    retrieved = kept["link/arab-israeli-war-of-1967"][2]
+    assert war["comment"].endswith(
+        f"Checked with palsov link check against {wikidata} (answer of {retrieved}): passed."
+    )
+    assert rows[("actor:dflp", "wd:Q818618")]["confidence"] == "0.5"  # a candidate is not checked
 
 
 def test_check_flags_every_decoy(project_copy: Project, wikidata: str) -> None:
     # Let the decoys take the places of these resources' real links (N-Triples is Turtle too).
     links = project_copy.data_dir / "links.ttl"
-    replaced = {ox.NamedNode(f"{ID}actor/{name}") for name in ("joseph-stalin", "soviet-union", "algeria")}
+    names = ("joseph-stalin", "soviet-union", "algeria", "nikita-khrushchev", "holy-see", "united-arab-republic")
+    replaced = {ox.NamedNode(f"{ID}actor/{name}") for name in names}
     kept = [
         t
         for t in ox.parse(links.read_bytes(), format=ox.RdfFormat.TURTLE)
-        if not (t.subject in replaced and t.predicate.value.endswith("#sameAs"))
+        if not (t.subject in replaced and t.predicate.value.endswith(("#sameAs", "#exactMatch")))
     ]
     links.write_bytes(ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES))
     add_links(
@@ -90,6 +137,10 @@ def test_check_flags_every_decoy(project_copy: Project, wikidata: str) -> None:
     assert any(f.item == "Q15180" and "labels disagree" in f.problem and "Holy See" in f.problem for f in findings)
     result = link(project_copy, "check", endpoint=wikidata)
     assert result.returncode == 1 and "problems with Wikidata links" in result.stdout
+    kept = check_results(project_copy)
+    assert kept["link/decoy-2"][0] == "failed" and "does not exist" in kept["link/decoy-2"][3]  # Algeria, Q99999
+    assert kept["link/united-nations"][0] == "passed"
+    assert sum(outcome == "failed" for outcome, *_ in kept.values()) == 6
 
 
 def test_suggest_writes_proposals_with_evidence_and_never_touches_the_data(
@@ -101,16 +152,28 @@ def test_suggest_writes_proposals_with_evidence_and_never_touches_the_data(
     with (project_copy.dist_dir / "wikidata-proposals.csv").open(encoding="utf-8") as stream:
         rows = {(r["resource"].rsplit("/", 1)[1], r["item"]): r for r in csv.DictReader(stream)}
     assert {k: r["status"] for k, r in rows.items()} == {
-        ("george-habash", "wd:Q90005"): "proposed",
-        ("nikita-khrushchev", "wd:Q90001"): "proposed",
-        ("nikita-khrushchev", "wd:Q90002"): "rejected",
-        ("palestine", "wd:Q219060"): "rejected",
-        ("united-arab-republic", "wd:Q90003"): "proposed",
-        ("united-arab-republic", "wd:Q90004"): "rejected",
+        ("british-mandate", "wd:Q90011"): "proposed",  # a period, by an alias
+        ("comintern", "wd:Q90006"): "proposed",
+        ("palestine-soviet-union", "wd:Q90007"): "proposed",  # the relation
+        ("palestinians", "wd:Q219060"): "rejected",
+        ("palestinians", "wd:Q23792"): "rejected",
+        ("pflp", "wd:Q90008"): "proposed",
+        ("russian-embassy-to-palestine", "wd:Q90010"): "rejected",  # a mission
+        ("yasser-arafat-visit-to-moscow", "wd:Q90012"): "rejected",  # an event
     }
-    assert "described as 'Soviet statesman'" in rows[("nikita-khrushchev", "wd:Q90001")]["evidence"]
-    assert "wd:Q515" in rows[("united-arab-republic", "wd:Q90004")]["evidence"]
-    assert "already the link of State of Palestine" in rows[("palestine", "wd:Q219060")]["evidence"]
+    assert (
+        "described as 'international communist organisation (1919–1943)'"
+        in rows[("comintern", "wd:Q90006")]["evidence"]
+    )
+    assert "matched our name as Wikidata's alias" in rows[("british-mandate", "wd:Q90011")]["evidence"]
+    assert (
+        "ceased on 1960-01-01, before an event of ours with it began (1991-01-01)"
+        in rows[("russian-embassy-to-palestine", "wd:Q90010")]["evidence"]
+    )
+    assert "came to be on 2002-01-01" in rows[("yasser-arafat-visit-to-moscow", "wd:Q90012")]["evidence"]
+    assert "already the link of State of Palestine" in rows[("palestinians", "wd:Q219060")]["evidence"]
+    # Linked resources and candidates are not proposed again.
+    assert not {"nikita-khrushchev", "united-arab-republic", "george-habash"} & {k[0] for k in rows}
     assert {p.name: p.read_bytes() for p in project_copy.data_dir.glob("*.ttl")} == before
 
 
@@ -164,8 +227,8 @@ def test_accept_records_a_verified_link_and_withdraws_the_candidate(project_copy
     ok = run_palsov(
         "link",
         "accept",
-        "actor:yasser-arafat",
-        "Q34211",
+        "actor:dflp",
+        "Q818618",
         "--source",
         "first source",
         "--source",
@@ -176,9 +239,10 @@ def test_accept_records_a_verified_link_and_withdraws_the_candidate(project_copy
     )
     assert ok.returncode == 0, ok.stderr
     kg = KnowledgeGraph.read(project_copy)
-    arafat = ox.NamedNode(ID + "actor/yasser-arafat")
-    objects = {q.predicate.value: q.object.value for q in kg.store.quads_for_pattern(arafat, None, None)}
-    assert objects["http://www.w3.org/2002/07/owl#sameAs"] == "http://www.wikidata.org/entity/Q34211"
+    dflp = ox.NamedNode(ID + "actor/dflp")
+    objects = {q.predicate.value: q.object.value for q in kg.store.quads_for_pattern(dflp, None, None)}
+    assert objects["http://www.w3.org/2002/07/owl#sameAs"] == "http://www.wikidata.org/entity/Q818618"
+    assert objects["http://www.w3.org/2004/02/skos/core#exactMatch"] == "http://www.wikidata.org/entity/Q818618"
     assert "https://w3id.org/palsov/ontology#wikidataCandidate" not in objects
     assert run_palsov("validate", cwd=project_copy.root).returncode == 0
 
@@ -275,10 +339,10 @@ def accepting(project: Project, resource: str, qid: str) -> subprocess.Popen[str
 def test_two_accepts_at_once_keep_both_links_and_the_hand_written_layout(project_copy: Project) -> None:
     links = project_copy.data_dir / "links.ttl"
     before = links.read_text(encoding="utf-8")
-    candidate = before.index("actor:yasser-arafat\n    palsov:wikidataCandidate")
+    candidate = before.index("# actor:dflp may be wd:Q818618")
     runs = [
-        accepting(project_copy, "actor:yasser-arafat", "Q34211"),
-        accepting(project_copy, "actor:george-habash", "Q193491"),
+        accepting(project_copy, "actor:dflp", "Q818618"),
+        accepting(project_copy, "actor:abdullah-hourani", "Q193491"),
     ]
     for run in runs:
         _, stderr = run.communicate(timeout=120)
@@ -286,14 +350,15 @@ def test_two_accepts_at_once_keep_both_links_and_the_hand_written_layout(project
     after = links.read_text(encoding="utf-8")
     # Everything before the withdrawn candidate is as it was, byte for byte; the links follow.
     assert after.startswith(before[:candidate])
-    assert "palsov:wikidataCandidate" not in after
+    assert "actor:dflp\n    palsov:wikidataCandidate" not in after
+    assert after.count("palsov:wikidataCandidate") == before.count("palsov:wikidataCandidate") - 1
     kg = KnowledgeGraph.read(project_copy)
     same_as = {
         (q.subject.value.rsplit("/", 1)[1], q.object.value.rsplit("/", 1)[1])
         for q in kg.store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs"), None)
     }
-    assert {("yasser-arafat", "Q34211"), ("george-habash", "Q193491")} <= same_as
-    assert len(same_as) == 15 + 2  # the links there were, and both new ones
+    assert {("dflp", "Q818618"), ("abdullah-hourani", "Q193491")} <= same_as
+    assert len(same_as) == 31 + 2  # the links there were, and both new ones
     assert run_palsov("validate", cwd=project_copy.root).returncode == 0
 
 
@@ -301,14 +366,17 @@ def test_accept_appends_a_block_and_leaves_the_rest_untouched(project_copy: Proj
     links = project_copy.data_dir / "links.ttl"
     before = links.read_bytes()
     result = run_palsov(
-        "link", "accept", "actor:george-habash", "Q193491", "--source", "a", "--source", "b", cwd=project_copy.root
+        "link", "accept", "actor:abdullah-hourani", "Q193491", "--source", "a", "--source", "b", cwd=project_copy.root
     )
     assert result.returncode == 0, result.stderr
     after = links.read_bytes()
     assert after.startswith(before)
     block = after[len(before) :].decode("utf-8")
-    assert block.startswith("\n# actor:george-habash is wd:Q193491: accepted with palsov link accept on ")
-    assert "\nactor:george-habash\n    owl:sameAs wd:Q193491 .\n\nlink:george-habash\n    a oa:Annotation ;\n" in block
+    assert block.startswith("\n# actor:abdullah-hourani is wd:Q193491: accepted with palsov link accept on ")
+    assert (
+        "\nactor:abdullah-hourani\n    owl:sameAs wd:Q193491 ;\n    skos:exactMatch wd:Q193491 .\n\n"
+        "link:abdullah-hourani\n    a oa:Annotation ;\n"
+    ) in block
     assert "@prefix" not in block
 
 
@@ -328,6 +396,46 @@ def test_accept_refuses_to_write_over_an_edit_made_while_it_checked(
 
     monkeypatch.setattr(palsov.wikidata.accept, "validate_project", someone_edits)
     with pytest.raises(InputError, match=r"links.ttl: changed while the link was being checked; nothing was written"):
-        accept(project_copy, "actor:george-habash", "Q193491", ["a", "b"])
+        accept(project_copy, "actor:abdullah-hourani", "Q193491", ["a", "b"])
     assert links.read_text(encoding="utf-8").endswith("# an edit made in an editor meanwhile\n")
     assert "Q193491" not in links.read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------------ export
+
+
+def test_export_writes_quickstatements_for_every_link_and_sends_nothing(project_copy: Project) -> None:
+    import re
+
+    before = {p.name: p.read_bytes() for p in project_copy.data_dir.glob("*.ttl")}
+    # No endpoint is named and none is reachable: the command never needs one.
+    result = run_palsov(
+        "link", "--endpoint", "http://127.0.0.1:9/sparql", "export", "--quickstatements", cwd=project_copy.root
+    )
+    assert result.returncode == 0, result.stderr
+    assert "palsov sends nothing" in result.stdout
+    lines = (project_copy.dist_dir / "wikidata-quickstatements.txt").read_text(encoding="utf-8").splitlines()
+    statement = re.compile(
+        r'^Q[1-9][0-9]*\|P973\|"https://w3id\.org/palsov/id/[a-z]+/[a-z0-9-]+"'
+        r"\|S813\|\+\d{4}-\d\d-\d\dT00:00:00Z/11 /\* palsov: .+ \*/$"
+    )
+    assert len(lines) == 31 and all(statement.match(line) for line in lines), lines[:3]
+    assert any(
+        line.startswith('Q49077|P973|"https://w3id.org/palsov/id/event/arab-israeli-war-of-1967"|') for line in lines
+    )
+    assert not any("Q818618" in line for line in lines)  # a candidate is not stated to Wikidata
+
+    out = project_copy.root / "described.qs"
+    given = run_palsov(
+        "link", "export", "--quickstatements", "--described-by", "Q12345", "--out", str(out), cwd=project_copy.root
+    )
+    assert given.returncode == 0, given.stderr
+    described = [line for line in out.read_text(encoding="utf-8").splitlines() if "|P1343|" in line]
+    assert len(described) == 31
+    assert any(
+        line.startswith('Q15180|P1343|Q12345|S854|"https://w3id.org/palsov/id/actor/soviet-union"|S813|')
+        for line in described
+    )
+    bad = run_palsov("link", "export", "--quickstatements", "--described-by", "Q012", cwd=project_copy.root)
+    assert bad.returncode == 2 and "is not a Wikidata item id" in bad.stderr
+    assert {p.name: p.read_bytes() for p in project_copy.data_dir.glob("*.ttl")} == before

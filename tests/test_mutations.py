@@ -132,9 +132,20 @@ def _(t: Triples) -> Triples:
     return t | link(f"{ID}actor/russian-federation", "Q15180")
 
 
-@mutant("a candidate that is also a link", f"{ID}actor/yasser-arafat", SHAPES + "WikidataLinkShape")
+@mutant("a candidate that is also a link", f"{ID}actor/dflp", SHAPES + "WikidataLinkShape")
 def _(t: Triples) -> Triples:
-    return t | link(f"{ID}actor/yasser-arafat", "Q34211")
+    return t | link(f"{ID}actor/dflp", "Q818618")
+
+
+@mutant("a link stated with owl:sameAs alone", f"{ID}actor/soviet-union", SHAPES + "WikidataLinkShape")
+def _(t: Triples) -> Triples:
+    return t - matching(t, f"{ID}actor/soviet-union", "http://www.w3.org/2004/02/skos/core#exactMatch")
+
+
+@mutant("a link record with one source", f"{ID}actor/plo", SHAPES + "WikidataLinkShape")
+def _(t: Triples) -> Triples:
+    (one, _) = sorted(matching(t, f"{ID}link/plo", "http://purl.org/dc/terms/source"), key=str)
+    return t - {one}
 
 
 @mutant("stance without holder", STANCE, SHAPES + "StanceShape")

@@ -521,9 +521,11 @@ def test_cooperation_conflict_profile_by_year(kg: KnowledgeGraph) -> None:
 def test_every_local_resource_with_its_wikidata_item(kg: KnowledgeGraph) -> None:
     results = answer(kg, "cq-wikidata-links")
     statuses = [(local(r[0]), r[2].rsplit("/", 1)[1], r[3]) for r in results.plain()]
-    assert len(statuses) == 16
-    assert statuses[0] == ("yasser-arafat", "Q34211", "candidate")
+    assert len(statuses) == 31 + 1 + 6
+    assert statuses[0] == ("dflp", "Q818618", "candidate")
+    assert ("british-mandate", "Q193714", "related") in statuses
     assert ("soviet-union", "Q15180", "verified") in statuses
+    assert ("yasser-arafat", "Q34211", "verified") in statuses
     assert all(r[4] for r in results.plain())
 
 

@@ -37,7 +37,7 @@ def test_bench_by_size_pairs_every_stage_with_the_bare_engine(project_copy: Proj
     assert result.stderr == ""  # no progress in a pipe
     document = json.loads((project_copy.dist_dir / "bench-scale.json").read_text(encoding="utf-8"))
     figures = document["sizes"]["5000"]
-    assert 4_000 < figures["triples"] < 6_000
+    assert 4_000 < figures["triples"] < 8_000  # one copy of the real data (about 6,400 triples), the fewest
     assert figures["first palsov build s (dist/ empty: the page and the charts drawn)"] > 0
     assert all(megabytes > 0 for megabytes in figures["peak memory MB"].values())
     pairs = {p["name"]: p for p in figures["pairs"]}

@@ -477,7 +477,7 @@ def _wikidata_client(project: Project) -> Client:
 @cli.group()
 @_link_options
 def link() -> None:
-    """Check, suggest and enrich Wikidata links; accept a verified one.
+    """Check, suggest, enrich and export Wikidata links; accept a verified one.
 
     The options may come before the subcommand or after it."""
 
@@ -485,17 +485,24 @@ def link() -> None:
 @link.command("check")
 @_link_options
 def link_check() -> None:
-    """Compare every link with its item: labels, classes, dates, existence, redirects, sharing."""
+    """Compare every link with its item: labels, classes, dates, existence, redirects, sharing.
+
+    Each link's result (passed or failed, the endpoint, the date) is kept in
+    data/wikidata/link-checks.ttl, which upgrades a link corroborated offline."""
     from rich.table import Table
 
     from .rdf.graph import KnowledgeGraph
-    from .wikidata.check import check
+    from .wikidata.check import run_check
+    from .wikidata.checked import record
 
     project = _project()
     client = _wikidata_client(project)
-    findings = check(KnowledgeGraph.read(project), client)
+    kg = KnowledgeGraph.read(project)
+    run = run_check(kg, client)
+    findings = run.findings
+    kept = record(project, kg, run)
     if not findings:
-        console.print(f"every Wikidata link agrees with {client.endpoint}", highlight=False)
+        console.print(f"every Wikidata link agrees with {run.endpoint}; the results are in {kept}", highlight=False)
         return
     table = Table(title=f"{len(findings)} problems with Wikidata links", title_justify="left")
     for column in ("resource", "item", "problem"):
@@ -503,13 +510,15 @@ def link_check() -> None:
     for f in findings:
         table.add_row(f.label, f"wd:{f.item}", f.problem)
     console.print(table)
+    console.print(f"the results are in {kept}", highlight=False)
     sys.exit(EXIT_DATA)
 
 
 @link.command("suggest")
 @_link_options
 def link_suggest() -> None:
-    """Propose items for unlinked actors and places, into dist/wikidata-proposals.csv (never the data)."""
+    """Propose items for every unlinked resource (actors, places, events, periods, missions, the
+    relation), into dist/wikidata-proposals.csv (never the data)."""
     from rich.table import Table
 
     from .rdf.files import write_atomically
@@ -541,6 +550,35 @@ def link_enrich() -> None:
     client = _wikidata_client(project)
     count, path = enrich(KnowledgeGraph.read(project), client, project)
     console.print(f"wrote {count} facts to {path}", highlight=False)
+
+
+@link.command("export")
+@click.option("--quickstatements", "as_quickstatements", is_flag=True, required=True, help="Write QuickStatements.")
+@click.option(
+    "--described-by",
+    metavar="QID",
+    help="The Wikidata item of a source that describes the linked items: adds described by source (P1343).",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Default dist/wikidata-quickstatements.txt."
+)
+def link_export(as_quickstatements: bool, described_by: str | None, out: Path | None) -> None:
+    """Write what Wikidata lacks for our linked resources as QuickStatements, for a person to review.
+
+    Nothing is sent anywhere: paste the file into QuickStatements yourself, after reading it."""
+    from .rdf.files import write_atomically
+    from .rdf.graph import KnowledgeGraph
+    from .wikidata.export import quickstatements
+
+    project = _project()
+    text = quickstatements(KnowledgeGraph.read(project), described_by)
+    path = out or project.dist_dir / "wikidata-quickstatements.txt"
+    write_atomically(path, text)
+    console.print(
+        f"wrote {text.count(chr(10))} statements to {path}: review them, then run them in QuickStatements yourself "
+        "(palsov sends nothing)",
+        highlight=False,
+    )
 
 
 @link.command("accept")

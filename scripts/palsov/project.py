@@ -56,6 +56,11 @@ class Project:
     def enrichment_file(self) -> Path:
         return self.wikidata_dir / "enrichment.ttl"
 
+    @property
+    def link_check_file(self) -> Path:
+        """The last `palsov link check`: each link's result against the endpoint it was checked on."""
+        return self.wikidata_dir / "link-checks.ttl"
+
     def ontology_files(self) -> list[Path]:
         return _turtle_files(self.ontology_dir)
 
@@ -63,7 +68,8 @@ class Project:
         return [p for p in _turtle_files(self.data_dir) if self.wikidata_dir not in p.parents]
 
     def enrichment_files(self) -> list[Path]:
-        return [self.enrichment_file] if self.enrichment_file.exists() else []
+        """What was taken from Wikidata: the enrichment and the last link check's results."""
+        return [path for path in (self.enrichment_file, self.link_check_file) if path.exists()]
 
     def shape_files(self) -> list[Path]:
         return _turtle_files(self.shapes_dir)

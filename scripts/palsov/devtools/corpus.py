@@ -21,10 +21,19 @@ from ..project import Project
 from ..rdf.graph import KnowledgeGraph
 from ..rdf.io import serialized
 from ..rdf.terms import Term, nodes, subject_of
-from ..rdf.vocab import ID, OWL_SAME_AS, PALSOV, RDFS_LABEL, WIKIDATA_CANDIDATE, XSD_DATE
+from ..rdf.vocab import (
+    ID,
+    OWL_SAME_AS,
+    PALSOV,
+    RDFS_LABEL,
+    SKOS_EXACT_MATCH,
+    SKOS_RELATED_MATCH,
+    WIKIDATA_CANDIDATE,
+    XSD_DATE,
+)
 
 _SOURCE = ID + "source/"
-_LINKS = (OWL_SAME_AS, WIKIDATA_CANDIDATE)
+_LINKS = (OWL_SAME_AS, SKOS_EXACT_MATCH, SKOS_RELATED_MATCH, WIKIDATA_CANDIDATE)
 _SLUG = re.compile(rf"^({re.escape(ID)}[a-z]+/[a-z0-9-]+)(.*)$")
 _LABEL = RDFS_LABEL  # one label names one resource: copies get their own
 _EDTF = PALSOV("edtf")

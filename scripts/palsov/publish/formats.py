@@ -24,7 +24,8 @@ from ..rdf.files import atomic_file, sha256_of, write_atomically
 from ..rdf.graph import KnowledgeGraph, sorted_ntriples
 from ..rdf.io import serialized
 from ..rdf.vocab import DATA_GRAPH, DESCRIPTION_GRAPH, ONTOLOGY_GRAPH, PREFIXES, WIKIDATA_GRAPH
-from . import jsonld, parallel, void
+from ..runtime.versions import palsov_version
+from . import jsonld, parallel, sssom, void
 from .timeline import event_order, timeline
 
 Graphs = list[tuple[ox.NamedNode, bytes]]
@@ -265,6 +266,7 @@ def export_all(
         while tasks and pool.has_room():
             pool.start(*tasks.pop(0))
         about_graph = void.describe_graph(store)
+        mapping_set = sssom.write(store, folder, palsov_version())
         if timeline_query:
             order += event_order(store, timeline_query)
             timeline_ready[0]()
@@ -276,6 +278,9 @@ def export_all(
         ]
         if timeline_query:
             distributions.append(void.distribution(timeline_path, "The timeline, framed JSON-LD"))
+        distributions.append(
+            void.Distribution(mapping_set, sssom.MEDIA_TYPE, "The Wikidata links and candidates, an SSSOM mapping set")
+        )
         about_context = void.describe_context(context_path, versioned_context_path, jsonld.CONTEXT_VERSION)
         description = about_graph + about_context + void.describe_files(distributions)
         lines = sorted_ntriples(description)
@@ -287,7 +292,8 @@ def export_all(
     merged = [paths[name] for name, f in FORMATS.items() if f.merged]
     dataset = [paths[name] for name, f in FORMATS.items() if f.block]
     contexts = [context_path, versioned_context_path]
-    return [*merged, *contexts, *([timeline_path] if timeline_query else []), description_path, *dataset]
+    timelines = [timeline_path] if timeline_query else []
+    return [*merged, *contexts, *timelines, mapping_set, description_path, *dataset]
 
 
 def _block(fmt: Format, graph: ox.NamedNode, lines: bytes) -> bytes:

@@ -54,6 +54,11 @@ WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 #: Wikidata's own schema.org namespace is the http:// one.
 WIKIDATA_SCHEMA = Namespace("http://schema.org/")
+#: SSSOM (its slots as RDF terms), the Semantic Mapping Vocabulary (its mapping justifications) and
+#: W3C EARL (test results).
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+SSSOM = Namespace("https://w3id.org/sssom/")
+EARL = Namespace("http://www.w3.org/ns/earl#")
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")
 
@@ -70,6 +75,8 @@ XSD_DATE = XSD("date")
 XSD_DATETIME = XSD("dateTime")
 SKOS_PREF_LABEL = SKOS("prefLabel")
 OWL_SAME_AS = OWL("sameAs")
+SKOS_EXACT_MATCH = SKOS("exactMatch")
+SKOS_RELATED_MATCH = SKOS("relatedMatch")
 WIKIDATA_CANDIDATE = PALSOV("wikidataCandidate")
 
 #: The named graphs of the dataset exports, in the order they are written.
@@ -136,6 +143,9 @@ PREFIXES: dict[str, str] = {
     "vann": VANN,
     "wd": WD,
     "spdx": SPDX,
+    "sssom": SSSOM,
+    "semapv": SEMAPV,
+    "earl": EARL,
 }
 
 #: The prefixes of queries sent to Wikidata, whose schema.org is the http:// one.

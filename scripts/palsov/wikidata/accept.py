@@ -15,7 +15,18 @@ from ..project import Project
 from ..rdf.files import locked, write_durably
 from ..rdf.graph import KnowledgeGraph
 from ..rdf.io import regular_file, serialized
-from ..rdf.vocab import DCTERMS, ID, OA, OWL_SAME_AS, RDF_TYPE, RDFS_COMMENT, WD, WIKIDATA_CANDIDATE, XSD_DATE
+from ..rdf.vocab import (
+    DCTERMS,
+    ID,
+    OA,
+    OWL_SAME_AS,
+    RDF_TYPE,
+    RDFS_COMMENT,
+    SKOS_EXACT_MATCH,
+    WD,
+    WIKIDATA_CANDIDATE,
+    XSD_DATE,
+)
 from ..validation.validate import require_conforming, validate_project
 from .resources import resources
 
@@ -30,7 +41,7 @@ def valid_qid(qid: str) -> str:
 
 
 def accept(project: Project, resource: str, qid: str, sources: list[str], note: str | None = None) -> None:
-    """Record a verified link in data/links.ttl: owl:sameAs and the oa:identifying annotation that
+    """Record a verified link in data/links.ttl: owl:sameAs and skos:exactMatch, and the oa:identifying annotation that
     says how it was verified, appended as a block of its own; the file's hand-written layout is
     kept as it is. A candidate on the same resource is withdrawn with the record that judged it
     (their blocks are taken out). One writer at a time: data/ is locked from reading the data to
@@ -45,7 +56,9 @@ def accept(project: Project, resource: str, qid: str, sources: list[str], note: 
         known = resources(KnowledgeGraph.read(project))
         iri = resource if resource.startswith("http") else ID + resource.replace(":", "/", 1)
         if iri not in known:
-            raise InputError(f"{resource}: no such actor or place in the data")
+            raise InputError(
+                f"{resource}: no such resource (actor, place, event, period, mission, relation, document) in the data"
+            )
         holders = [r.label for r in known.values() if r.item == qid and r.iri != iri]
         if holders:
             raise InputError(f"wd:{qid} is already linked from {holders[0]}; one item denotes one thing")
@@ -71,8 +84,8 @@ def accept(project: Project, resource: str, qid: str, sources: list[str], note: 
 
 
 _LINKS_HEADER = (
-    "# palsov data \u2014 Wikidata links (owl:sameAs), each with the annotation that records how it was "
-    "verified, and unverified candidates.\n"
+    "# palsov data \u2014 Wikidata links (owl:sameAs and skos:exactMatch), each with the annotation that records "
+    "how it was verified, and unverified candidates.\n"
 )
 _PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.?\s*$", re.M | re.I)
 
@@ -133,6 +146,7 @@ def _link_triples(
     how = note or "Verified by hand: two independent sources confirm the item."
     return [
         ox.Triple(subject, OWL_SAME_AS, item),
+        ox.Triple(subject, SKOS_EXACT_MATCH, item),
         ox.Triple(record, RDF_TYPE, OA("Annotation")),
         ox.Triple(record, OA("motivatedBy"), OA("identifying")),
         ox.Triple(record, OA("hasTarget"), subject),

@@ -6,10 +6,11 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from ..queries.run import Results
 from ..rdf.graph import KnowledgeGraph
-from .client import AnswerError, Client, item, value
+from .client import Answer, AnswerError, Client, item, value
 from .resources import Resource, resources
 
 LABEL_THRESHOLD = 0.85
@@ -32,8 +33,8 @@ class Item:
     aliases: set[str] = field(default_factory=set)
     description: str | None = None
     classes: set[str] = field(default_factory=set)
-    born: set[str] = field(default_factory=set)  # P569 and P571: when it came to be
-    ended: set[str] = field(default_factory=set)  # P570 and P576: when it ceased to be
+    born: set[str] = field(default_factory=set)  # P569, P571, P580, P585: when it came to be, began, happened
+    ended: set[str] = field(default_factory=set)  # P570, P576, P582, P585: when it ceased to be, ended, happened
     redirect: str | None = None
 
     @property
@@ -48,18 +49,23 @@ SELECT ?item ?kind ?value WHERE {
   UNION { ?item skos:altLabel ?value FILTER (LANG(?value) = "en") BIND ("alias" AS ?kind) }
   UNION { ?item schema:description ?value FILTER (LANG(?value) = "en") BIND ("description" AS ?kind) }
   UNION { ?item wdt:P31 ?value BIND ("class" AS ?kind) }
-  UNION { ?item wdt:P569|wdt:P571 ?value BIND ("born" AS ?kind) }
-  UNION { ?item wdt:P570|wdt:P576 ?value BIND ("ended" AS ?kind) }
+  UNION { ?item wdt:P569|wdt:P571|wdt:P580|wdt:P585 ?value BIND ("born" AS ?kind) }
+  UNION { ?item wdt:P570|wdt:P576|wdt:P582|wdt:P585 ?value BIND ("ended" AS ?kind) }
   UNION { ?item owl:sameAs ?value BIND ("redirect" AS ?kind) }
 }
 """
 
 
 def fetch_items(client: Client, qids: list[str]) -> dict[str, Item]:
-    if not qids:
-        return {}
+    return fetch_answer(client, qids).value
+
+
+def fetch_answer(client: Client, qids: list[str]) -> Answer[dict[str, Item]]:
+    """The items' facts, with where and when they were retrieved."""
     wanted = sorted(set(qids))
-    return client.select(_FACTS % " ".join(f"wd:{q}" for q in wanted), lambda results: _items(results, wanted)).value
+    if not wanted:
+        return Answer({}, client.endpoint, datetime.now(UTC).replace(microsecond=0).isoformat())
+    return client.select(_FACTS % " ".join(f"wd:{q}" for q in wanted), lambda results: _items(results, wanted))
 
 
 def _items(results: Results, qids: list[str]) -> dict[str, Item]:
@@ -102,7 +108,9 @@ def problems(resource: Resource, item: Item) -> list[str]:
     if item.redirect:
         return [f"wd:{item.qid} redirects to wd:{item.redirect}"]
     found = []
-    score = similarity(resource.names, item.labels | item.aliases)
+    # Ours, or the item's own as the sources that verified the link gave it ("Six-Day War" for our
+    # "1967 Arab–Israeli war"): a label that has drifted from both is a sign of a merged or reused item.
+    score = similarity(resource.names | resource.item_labels.get(item.qid, set()), item.labels | item.aliases)
     if score < LABEL_THRESHOLD:
         theirs = ", ".join(sorted(item.labels | item.aliases)) or "none"
         found.append(
@@ -140,9 +148,24 @@ class Finding:
     problem: str
 
 
+@dataclass(frozen=True)
+class CheckRun:
+    """What one `palsov link check` found, of which links, against which endpoint, when."""
+
+    findings: list[Finding]
+    linked: list[Resource]
+    endpoint: str
+    retrieved: str  # when the endpoint's answer was retrieved, ISO 8601
+
+
 def check(kg: KnowledgeGraph, client: Client) -> list[Finding]:
+    return run_check(kg, client).findings
+
+
+def run_check(kg: KnowledgeGraph, client: Client) -> CheckRun:
     linked = [(r, r.item) for r in resources(kg).values() if r.item]
-    items = fetch_items(client, [qid for _, qid in linked])
+    answer = fetch_answer(client, [qid for _, qid in linked])
+    items = answer.value
     findings = [
         Finding(r.iri, r.label, qid, p)
         for r, qid in linked
@@ -155,7 +178,9 @@ def check(kg: KnowledgeGraph, client: Client) -> list[Finding]:
         if len(holders) > 1:
             for r in holders:
                 findings.append(Finding(r.iri, r.label, qid, f"wd:{qid} is linked from {len(holders)} resources"))
-    return sorted(findings, key=lambda f: (f.label, f.problem))
+    return CheckRun(
+        sorted(findings, key=lambda f: (f.label, f.problem)), [r for r, _ in linked], answer.endpoint, answer.retrieved
+    )
 
 
 def implausible(resource: Resource, item: Item) -> list[str]:

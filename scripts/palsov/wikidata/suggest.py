@@ -1,5 +1,6 @@
-"""`palsov link suggest`: items proposed for unlinked actors and places, with the evidence for and
-against each, into a CSV for people to review (never into the data)."""
+"""`palsov link suggest`: items proposed for every unlinked resource (actors, places, events, periods,
+missions, the relation, documents), with the evidence for and against each, into a CSV for people
+to review (never into the data)."""
 
 from __future__ import annotations
 
@@ -37,13 +38,9 @@ class Proposal:
 
 
 def suggest(kg: KnowledgeGraph, client: Client) -> list[Proposal]:
-    """Candidates for every actor and place with neither a link nor a candidate (collectives and
-    missions have no Wikidata item of their own)."""
-    wanted = [
-        r
-        for r in resources(kg).values()
-        if not r.item and not r.candidate and r.actor_type not in ("collective", "diplomatic-mission")
-    ]
+    """Items for every resource of ours with neither a link nor a candidate, of every kind: a
+    collective or an anonymous person simply finds none (or only items that are rejected)."""
+    wanted = [r for r in resources(kg).values() if not r.item and not r.candidate]
     names = sorted({n for r in wanted for n in r.names})
     if not names:
         return []
