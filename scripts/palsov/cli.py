@@ -226,18 +226,27 @@ def _conforming_graph(project: Project) -> KnowledgeGraph:
     "by default every SERVICE is refused.",
 )
 def serve(port: int, timeout_s: float, allowed: tuple[str, ...]) -> None:
-    """Serve the build read-only at http://127.0.0.1:PORT/query until Ctrl-C (or SIGTERM, SIGHUP)."""
-    from .endpoints.serve import HOST, served, served_triples
+    """Serve the build read-only at http://127.0.0.1:PORT/sparql, and its site with every IRI by
+    content negotiation at http://127.0.0.1:PORT/, until Ctrl-C (or SIGTERM, SIGHUP)."""
+    from .endpoints.serve import HOST, SPARQL_PATH, served, served_triples
+    from .endpoints.site import SiteRoute
     from .rdf.http import checked_url
     from .runtime.signals import Interrupted
 
     for url in allowed:
         checked_url(url)
-    kg = _conforming_graph(_project())
-    endpoint = f"http://{HOST}:{port}/query"
+    project = _project()
+    kg = _conforming_graph(project)
+    endpoint = f"http://{HOST}:{port}{SPARQL_PATH}"
+    site = project.dist_dir / "site"
+    route = SiteRoute(site) if (site / "index.html").is_file() else None
     try:
-        with served(served_triples(kg, endpoint), port, timeout_s, frozenset(allowed)) as (_, front):
+        with served(served_triples(kg, endpoint), port, timeout_s, frozenset(allowed), site=route) as (base, front):
             console.print(f"SPARQL endpoint: {endpoint} (read-only; Ctrl-C stops it)", highlight=False)
+            if route is None:
+                console.print(f"no site at {site}: palsov build writes it", highlight=False)
+            else:
+                console.print(f"site: {base}/ (from {site})", highlight=False)
             sys.stdout.flush()  # a supervising process reads the URL before the server stops
             front.serve_forever()
     except Interrupted:

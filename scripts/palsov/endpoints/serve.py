@@ -1,4 +1,5 @@
-"""`palsov serve`: the build as a read-only SPARQL endpoint on 127.0.0.1, safe to leave running.
+"""`palsov serve`: the build as a read-only SPARQL endpoint on 127.0.0.1, and its site on the same
+port (every other path, `endpoints.site`), safe to leave running.
 
 A small front of ours answers on the port the user names and routes each request; behind it, an
 Oxigraph server (`serve-read-only`, with a query timeout) holds the store on a private loopback
@@ -50,6 +51,7 @@ from ..runtime.signals import STOPPING, die_with_parent
 
 HOST = "127.0.0.1"
 DEFAULT_TIMEOUT_S = 30
+SPARQL_PATH = "/sparql"
 _FOLDER_PREFIX = "palsov-serve-"
 _MAX_BODY = 1 << 20  # the longest request body (a query, form-encoded) the front reads
 
@@ -94,6 +96,7 @@ class Router:
     def __init__(self, port: int) -> None:
         self.hosts = {f"{HOST}:{port}", f"localhost:{port}"}
         self.routes: dict[str, Route] = {}
+        self.fallback: Route = _nothing_here
 
     def add(self, path: str, route: Route) -> None:
         self.routes[path] = route
@@ -102,10 +105,11 @@ class Router:
         host = request.headers.get("host", "").lower()
         if host not in self.hosts:
             return Answer.text(421, f"this endpoint answers only requests for {' or '.join(sorted(self.hosts))}")
-        route = self.routes.get(request.path)
-        if route is None:
-            return Answer.text(404, f"nothing at {request.path}; the SPARQL endpoint is at /query")
-        return route(request)
+        return self.routes.get(request.path, self.fallback)(request)
+
+
+def _nothing_here(request: Request) -> Answer:
+    return Answer.text(404, f"nothing at {request.path}; the SPARQL endpoint is at /sparql")
 
 
 def _handler(router: Router) -> type[BaseHTTPRequestHandler]:
@@ -128,7 +132,7 @@ def _handler(router: Router) -> type[BaseHTTPRequestHandler]:
             )
             self._send(router.answer(request))
 
-        do_GET = do_POST = do_PUT = do_DELETE = _serve
+        do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = _serve
 
         def _send(self, answer: Answer) -> None:
             self.send_response(answer.status)
@@ -350,10 +354,14 @@ def served(
     timeout_s: float = DEFAULT_TIMEOUT_S,
     allowed_services: frozenset[str] = frozenset(),
     start_timeout: float = 30,
+    site: Route | None = None,
 ) -> Iterator[tuple[str, ThreadingHTTPServer]]:
     """The endpoint: the front listening on the port and the store behind it, both ready; yields
-    the front's base URL and its server, to run with `serve_forever`."""
+    the front's base URL and its server, to run with `serve_forever`. `site` answers every other
+    path (`endpoints.site.SiteRoute`: the pages and the IRIs' content negotiation)."""
     router = Router(port)
+    if site is not None:
+        router.fallback = site
     front = _bind(port, router)
     _remove_stale_folders()
     binary = oxigraph_binary()
@@ -386,7 +394,9 @@ def served(
             ]
         )
         wait_until_up(f"http://{HOST}:{private}", backend.process, start_timeout, backend.last_words)
-        router.add("/query", SparqlRoute(f"http://{HOST}:{private}/query", timeout_s, allowed_services))
+        sparql = SparqlRoute(f"http://{HOST}:{private}/query", timeout_s, allowed_services)
+        router.add(SPARQL_PATH, sparql)
+        router.add("/query", sparql)  # Oxigraph's name for it, kept for the clients that know that one
         router.add("/update", read_only)
         yield f"http://{HOST}:{port}", front
     finally:
