@@ -28,7 +28,8 @@ RDFLIB_FORMATS = {
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+    """Every file under the folder (dist/ has folders: w3id/palsov/, site/) by its relative path."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def printed_rows(stdout: str) -> dict[str, str]:

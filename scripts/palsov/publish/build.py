@@ -29,7 +29,7 @@ from ..runtime.progress import stage
 from ..runtime.versions import code_digest, library_versions, palsov_version
 from ..validation.report import Report
 from ..validation.validate import require_conforming, validate_project
-from . import charts, formats, jsonld, ontology_page, stats, void
+from . import charts, formats, jsonld, ontology_page, stats, void, w3id
 
 MANIFEST = "SHA256SUMS"
 CHARTS = [f"{name}.{ext}" for name in ("timeline", "network") for ext in ("png", "svg")]
@@ -109,8 +109,10 @@ def _write_build(checked: Checked, previous: Path, folder: Path, workers: int | 
             CHARTS,
             lambda: charts.plot(kg, folder).written,
         )
+    with stage("writing the w3id.org redirect rules"):
+        written += w3id.write_rules(folder, w3id.target())
     manifest = folder / MANIFEST
-    write_atomically(manifest, void.sha256sums(written))
+    write_atomically(manifest, void.sha256sums(written, folder))
     _carry_others(previous, folder)
     return [*written, manifest]
 
@@ -160,7 +162,7 @@ def _carry_others(previous: Path, folder: Path) -> None:
         return
     manifest = previous / MANIFEST
     listed = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
-    built = {line.split("  ", 1)[1] for line in listed if "  " in line}
+    built = {line.split("  ", 1)[1].split("/", 1)[0] for line in listed if "  " in line}  # a folder by its top
     for entry in previous.iterdir():
         if entry.name in built or entry.name == MANIFEST or entry.name.startswith("."):
             continue
