@@ -166,7 +166,7 @@ def test_a_read_only_dist_is_one_line_and_exit_2(project_copy: Project) -> None:
 
 def test_a_full_disk_leaves_the_previous_build_and_no_strays(tmp_path: Path) -> None:
     """The sources fit on the small file system; two builds do not."""
-    with mounted_tmpfs(tmp_path / "small", "24m") as root:
+    with mounted_tmpfs(tmp_path / "small", "80m") as root:
         copy_project(root)
         project = Project(root)
         temporary = tmp_path / "tmp"
@@ -190,7 +190,7 @@ def test_a_full_disk_leaves_the_previous_build_and_no_strays(tmp_path: Path) -> 
 
 
 def test_a_read_only_file_system_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    with mounted_tmpfs(tmp_path / "ro", "16m") as root:
+    with mounted_tmpfs(tmp_path / "ro", "64m") as root:
         copy_project(root)
         assert run_palsov("build", cwd=root).returncode == 0
         previous = snapshot(root / "dist")

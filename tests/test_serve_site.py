@@ -15,12 +15,14 @@ import pytest
 
 from palsov.endpoints.serve import served, served_triples
 from palsov.endpoints.site import SiteRoute
-from palsov.publish.negotiation import FORMS, HTML, JSON_LD, N_TRIPLES, TURTLE, choose
+from palsov.publish.negotiation import FORMS, LABELS, choose, document_url
+from palsov.publish.site.layout import Form
 from palsov.rdf.graph import KnowledgeGraph
 
 from .servers import free_port
 from .sites import write_site
 
+HTML, TURTLE, JSON_LD, N_TRIPLES = Form.HTML, Form.TURTLE, Form.JSONLD, Form.NTRIPLES
 SOVIET_UNION = "/id/actor/soviet-union"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 
@@ -34,7 +36,7 @@ def site(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base(kg: KnowledgeGraph, site: Path) -> Iterator[str]:
     port = free_port()
     triples = served_triples(kg, f"http://127.0.0.1:{port}/sparql")
-    with served(triples, port, site=SiteRoute(site)) as (url, front):
+    with served(triples, port, site=lambda _: SiteRoute(site)) as (url, front):
         thread = threading.Thread(target=front.serve_forever, daemon=True)
         thread.start()
         yield url
@@ -90,21 +92,21 @@ def test_choose_picks_only_among_the_forms_there_are() -> None:
 # --------------------------------------------------------------------------- the served IRIs
 
 
-@pytest.mark.parametrize("form", FORMS, ids=lambda form: form.label)
+@pytest.mark.parametrize("form", FORMS, ids=LABELS.get)
 def test_an_iri_answers_303_to_the_form_asked_for(base: str, form: object, site: Path) -> None:
     assert form in FORMS
     answer = get(base, SOVIET_UNION, form.media_type)
     assert answer.status_code == 303
-    assert answer.headers["Location"] == form.url(SOVIET_UNION + "/")
+    assert answer.headers["Location"] == document_url(SOVIET_UNION + "/", form)
     assert answer.headers["Vary"] == "Accept"
     document = get(base, answer.headers["Location"], form.media_type)
     assert document.status_code == 200
     assert document.headers["Content-Type"].split(";")[0] == form.media_type
-    assert document.content == (site / SOVIET_UNION.lstrip("/") / form.file).read_bytes()
+    assert document.content == (site / SOVIET_UNION.lstrip("/") / form.file_name).read_bytes()
 
 
 def test_every_answer_names_every_form_in_its_link_header(base: str) -> None:
-    expected = {(form.url(SOVIET_UNION + "/"), form.media_type) for form in FORMS}
+    expected = {(document_url(SOVIET_UNION + "/", form), form.media_type) for form in FORMS}
     for path, accept in ((SOVIET_UNION, "text/turtle"), (SOVIET_UNION + "/", BROWSER)):
         answer = get(base, path, accept)
         assert _alternates(answer) == expected
@@ -127,7 +129,7 @@ def test_the_rdf_forms_describe_the_iri_with_the_same_triples(base: str, kg: Kno
         (JSON_LD, ox.RdfFormat.JSON_LD),
         (N_TRIPLES, ox.RdfFormat.N_TRIPLES),
     ):
-        body = get(base, form.url(SOVIET_UNION + "/")).content
+        body = get(base, document_url(SOVIET_UNION + "/", form)).content
         graphs.append(set(ox.parse(body, format=rdf_format)))
     assert graphs[0] == graphs[1] == graphs[2]
     assert graphs[0] == set(kg.store.quads_for_pattern(iri, None, None))
@@ -157,7 +159,7 @@ def test_nothing_acceptable_is_406_with_the_forms_listed(base: str) -> None:
     assert answer.status_code == 406
     assert answer.headers["Vary"] == "Accept"
     for form in FORMS:
-        assert f'href="{form.url(SOVIET_UNION + "/")}"' in answer.text
+        assert f'href="{document_url(SOVIET_UNION + "/", form)}"' in answer.text
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,10 @@ def site(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def palsov_serve(kg: KnowledgeGraph, site: Path) -> Iterator[str]:
     port = free_port()
-    with served(served_triples(kg, f"http://127.0.0.1:{port}/sparql"), port, site=SiteRoute(site)) as (url, front):
+    with served(served_triples(kg, f"http://127.0.0.1:{port}/sparql"), port, site=lambda _: SiteRoute(site)) as (
+        url,
+        front,
+    ):
         thread = threading.Thread(target=front.serve_forever, daemon=True)
         thread.start()
         yield url

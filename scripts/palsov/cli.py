@@ -230,6 +230,9 @@ def serve(port: int, timeout_s: float, allowed: tuple[str, ...]) -> None:
     content negotiation at http://127.0.0.1:PORT/, until Ctrl-C (or SIGTERM, SIGHUP)."""
     from .endpoints.serve import HOST, SPARQL_PATH, served, served_triples
     from .endpoints.site import SiteRoute
+    from .publish.jsonld import context_path, load_context
+    from .publish.site.model import SiteModel
+    from .publish.site.write import write_site
     from .rdf.http import checked_url
     from .runtime.signals import Interrupted
 
@@ -237,16 +240,18 @@ def serve(port: int, timeout_s: float, allowed: tuple[str, ...]) -> None:
         checked_url(url)
     project = _project()
     kg = _conforming_graph(project)
+    context = load_context(context_path(project.ontology_dir))
     endpoint = f"http://{HOST}:{port}{SPARQL_PATH}"
-    site = project.dist_dir / "site"
-    route = SiteRoute(site) if (site / "index.html").is_file() else None
+
+    def site(folder: Path) -> SiteRoute:  # the pages of the graph served, beside it in its folder
+        dumps = project.dist_dir if project.dist_dir.is_dir() else None
+        write_site(SiteModel.of(kg), context, folder / "site", dumps)
+        return SiteRoute(folder / "site")
+
     try:
-        with served(served_triples(kg, endpoint), port, timeout_s, frozenset(allowed), site=route) as (base, front):
+        with served(served_triples(kg, endpoint), port, timeout_s, frozenset(allowed), site=site) as (base, front):
             console.print(f"SPARQL endpoint: {endpoint} (read-only; Ctrl-C stops it)", highlight=False)
-            if route is None:
-                console.print(f"no site at {site}: palsov build writes it", highlight=False)
-            else:
-                console.print(f"site: {base}/ (from {site})", highlight=False)
+            console.print(f"site: {base}/ (every IRI of the graph by content negotiation)", highlight=False)
             sys.stdout.flush()  # a supervising process reads the URL before the server stops
             front.serve_forever()
     except Interrupted:
@@ -288,6 +293,72 @@ def plot_command() -> None:
     )
     for path in charts.written:
         console.print(f"wrote {path}", highlight=False)
+
+
+@cli.command("site")
+def site_command() -> None:
+    """Validate, then write the static site (a page and three RDF forms per IRI) to dist/site/."""
+    from .publish.jsonld import context_path, load_context
+    from .publish.site.write import write_into
+
+    project = _project()
+    kg = _conforming_graph(project)
+    context = load_context(context_path(project.ontology_dir))
+    written = write_into(project.dist_dir / "site", kg, context, project.dist_dir)
+    console.print(f"wrote {len(written)} files to {project.dist_dir / 'site'}", highlight=False)
+
+
+@cli.command()
+@click.argument("thing")
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["text", "turtle", "jsonld", "ntriples"]),
+    default="text",
+    show_default=True,
+    help="In words for people, or its description as RDF (the same as the site's index.ttl, .jsonld, .nt).",
+)
+def describe(thing: str, format_name: str) -> None:
+    """Describe THING (a CURIE such as actor:soviet-union, an IRI, or a name) as a historian reads it."""
+    from .publish.site.model import SiteModel
+    from .publish.site.text import describe as in_words
+    from .publish.site.text import resolve
+    from .rdf.graph import KnowledgeGraph
+
+    project = _project()
+    model = SiteModel.of(KnowledgeGraph.read(project))
+    document = resolve(model, thing)
+    if format_name == "text":
+        sys.stdout.write(in_words(model, document))
+        return
+    from .publish.jsonld import context_path, dumps, load_context
+    from .publish.site.html import relative
+    from .publish.site.layout import Form, file
+    from .publish.site.write import CONTEXT, Description
+
+    description = Description(model, load_context(context_path(project.ontology_dir)))
+    if format_name == "turtle":
+        sys.stdout.buffer.write(description.turtle(document))
+    elif format_name == "ntriples":
+        sys.stdout.buffer.write(description.ntriples(document))
+    else:
+        here = file(document, Form.JSONLD).parent
+        sys.stdout.buffer.write(dumps(description.jsonld(document, relative(here, CONTEXT))))
+
+
+@cli.command("search")
+@click.argument("text")
+def search_command(text: str) -> None:
+    """Find resources by label, other name or the source's own spelling ("PLFP"); one a line, best first."""
+    from .errors import DataError
+    from .publish.site.model import SiteModel
+    from .publish.site.text import search
+    from .rdf.graph import KnowledgeGraph
+
+    found = search(SiteModel.of(KnowledgeGraph.read(_project())), text)
+    if not found:
+        raise DataError(f"nothing is named {text!r}")
+    sys.stdout.write(found)
 
 
 _LINK_DEFAULTS: dict[str, Any] = {

@@ -354,14 +354,13 @@ def served(
     timeout_s: float = DEFAULT_TIMEOUT_S,
     allowed_services: frozenset[str] = frozenset(),
     start_timeout: float = 30,
-    site: Route | None = None,
+    site: Callable[[Path], Route] | None = None,
 ) -> Iterator[tuple[str, ThreadingHTTPServer]]:
     """The endpoint: the front listening on the port and the store behind it, both ready; yields
-    the front's base URL and its server, to run with `serve_forever`. `site` answers every other
-    path (`endpoints.site.SiteRoute`: the pages and the IRIs' content negotiation)."""
+    the front's base URL and its server, to run with `serve_forever`. `site`, given the private
+    folder (removed with the rest), makes the route for every other path (`endpoints.site`: the
+    pages and the IRIs' content negotiation)."""
     router = Router(port)
-    if site is not None:
-        router.fallback = site
     front = _bind(port, router)
     _remove_stale_folders()
     binary = oxigraph_binary()
@@ -398,6 +397,8 @@ def served(
         router.add(SPARQL_PATH, sparql)
         router.add("/query", sparql)  # Oxigraph's name for it, kept for the clients that know that one
         router.add("/update", read_only)
+        if site is not None:
+            router.fallback = site(folder)
         yield f"http://{HOST}:{port}", front
     finally:
         front.server_close()

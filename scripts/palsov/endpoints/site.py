@@ -16,10 +16,12 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..publish.negotiation import FORMS, HTML, Form, choose, link_header
+from ..publish.negotiation import FORMS, LABELS, choose, document_url, link_header
+from ..publish.site import layout
+from ..publish.site.layout import Form
 from .serve import Answer, Request
 
-_MEDIA_TYPES = {form.file.rsplit(".", 1)[1]: form.media_type for form in FORMS} | {
+_MEDIA_TYPES = {form.file_name.rsplit(".", 1)[1]: form.media_type for form in FORMS} | {
     "css": "text/css",
     "js": "text/javascript",
     "json": "application/json",
@@ -50,22 +52,25 @@ class SiteRoute:
         if relative is None:
             return self.not_found()
         target = self.root / relative
-        if target.is_dir() and (target / HTML.file).is_file():
-            folder = "/" + relative.rstrip("/") + "/" if relative.strip("/") else "/"
+        if target.is_dir() and (target / Form.HTML.file_name).is_file():
+            folder = "/" if relative == "." else f"/{relative}/"
             return self._negotiate(target, folder, request)
-        if target.is_file() and not relative.endswith("/"):
+        if target.is_file() and not request.path.endswith("/"):
             return self._file(target, request.path)
         return self.not_found()
 
     def _relative(self, url_path: str) -> str | None:
-        """The request's path inside the site, or None for one that could leave it."""
+        """The request's folder or file in the site (the layout's mapping of the IRI it names), or
+        None for one that is not there or could lead out of it."""
         path = urllib.parse.unquote(url_path)
         if not path.startswith("/") or "\0" in path or "\\" in path:
             return None
-        parts = path.split("/")[1:]
-        if any(part in (".", "..") or part.startswith(".") for part in parts):
+        if any(part.startswith(".") for part in path.split("/")):
             return None  # no way up, and no hidden files (.htaccess and the like)
-        relative = "/".join(parts)
+        try:
+            relative = layout.folder(layout.iri_of_folder(path)).as_posix()
+        except ValueError:
+            return None
         resolved = (self.root / relative).resolve()
         root = self.root.resolve()
         if resolved != root and not resolved.is_relative_to(root):
@@ -73,30 +78,32 @@ class SiteRoute:
         return relative
 
     def _negotiate(self, folder: Path, url: str, request: Request) -> Answer:
-        forms = [form for form in FORMS if (folder / form.file).is_file()]
+        forms = [form for form in FORMS if (folder / form.file_name).is_file()]
         links = link_header(url, forms)
         headers = {"Vary": "Accept", "Link": links}
         chosen = choose(request.headers.get("accept"), forms)
         if chosen is None:
             return self._not_acceptable(url, forms, headers)
-        if chosen is HTML and request.path == url:
-            return self._file(folder / HTML.file, request.path, {"Vary": "Accept", "Link": links})
-        location = chosen.url(url)
-        body = f"See {location} ({chosen.label}).\n".encode()
+        if chosen is Form.HTML and request.path == url:
+            return self._file(folder / Form.HTML.file_name, request.path, {"Vary": "Accept", "Link": links})
+        location = document_url(url, chosen)
+        body = f"See {location} ({LABELS[chosen]}).\n".encode()
         return Answer(303, body, headers={**headers, "Location": location})
 
     def _file(self, path: Path, url: str, headers: dict[str, str] | None = None) -> Answer:
         headers = dict(headers or {})
-        form = next((form for form in FORMS if form.file == path.name), None)
+        form = next((form for form in FORMS if form.file_name == path.name), None)
         if form is not None and "Link" not in headers:
             folder = url.rsplit("/", 1)[0] + "/"
-            siblings = [other for other in FORMS if (path.parent / other.file).is_file()]
+            siblings = [other for other in FORMS if (path.parent / other.file_name).is_file()]
             headers["Link"] = link_header(folder, siblings, exclude=form)
         headers["X-Content-Type-Options"] = "nosniff"
         return Answer(200, path.read_bytes(), media_type(path), headers)
 
     def _not_acceptable(self, url: str, forms: list[Form], headers: dict[str, str]) -> Answer:
-        listed = "".join(f'<li><a href="{form.url(url)}">{form.label}</a> ({form.media_type})</li>' for form in forms)
+        listed = "".join(
+            f'<li><a href="{document_url(url, form)}">{LABELS[form]}</a> ({form.media_type})</li>' for form in forms
+        )
         body = (
             '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not acceptable</title></head>'
             f"<body><h1>None of the forms you accept</h1><p>{url} is published as:</p><ul>{listed}</ul></body></html>"
@@ -104,7 +111,7 @@ class SiteRoute:
         return Answer(406, body.encode(), "text/html; charset=utf-8", headers)
 
     def not_found(self) -> Answer:
-        page = self.root / "404.html"
+        page = self.root / layout.NOT_FOUND
         if page.is_file():
             return Answer(404, page.read_bytes(), "text/html; charset=utf-8")
         return Answer.text(404, "no such page or resource")

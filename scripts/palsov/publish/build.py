@@ -30,8 +30,11 @@ from ..runtime.versions import code_digest, library_versions, palsov_version
 from ..validation.report import Report
 from ..validation.validate import require_conforming, validate_project
 from . import charts, formats, jsonld, ontology_page, stats, void, w3id
+from .site.model import SiteModel
+from .site.write import write_site
 
 MANIFEST = "SHA256SUMS"
+SITE = "site"
 CHARTS = [f"{name}.{ext}" for name in ("timeline", "network") for ext in ("png", "svg")]
 
 
@@ -109,12 +112,14 @@ def _write_build(checked: Checked, previous: Path, folder: Path, workers: int | 
             CHARTS,
             lambda: charts.plot(kg, folder).written,
         )
-    with stage("writing the w3id.org redirect rules"):
-        written += w3id.write_rules(folder, w3id.target())
+    with stage("writing the site"):
+        # Its pages list the dumps above with their checksums; the manifest lists the dumps only.
+        site = write_site(SiteModel.of(kg), checked.context, folder / SITE, dist=folder)
+    rules = w3id.write_rules(folder, w3id.target())  # the site's redirects, no download either
     manifest = folder / MANIFEST
-    write_atomically(manifest, void.sha256sums(written, folder))
+    write_atomically(manifest, void.sha256sums(written))
     _carry_others(previous, folder)
-    return [*written, manifest]
+    return [*written, manifest, *site, *rules]
 
 
 def _relative(project: Project, digests: dict[Path, str]) -> dict[str, str]:
@@ -162,7 +167,7 @@ def _carry_others(previous: Path, folder: Path) -> None:
         return
     manifest = previous / MANIFEST
     listed = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
-    built = {line.split("  ", 1)[1].split("/", 1)[0] for line in listed if "  " in line}  # a folder by its top
+    built = {line.split("  ", 1)[1] for line in listed if "  " in line}
     for entry in previous.iterdir():
         if entry.name in built or entry.name == MANIFEST or entry.name.startswith("."):
             continue

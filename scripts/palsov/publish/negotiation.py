@@ -1,4 +1,5 @@
-"""Which form of a resource a client gets: one table of forms, one choice by the Accept header.
+"""Which form of a resource a client gets: one choice by the Accept header, among the forms the
+site's layout publishes (`site.layout.Form`).
 
 Every IRI under our base names a thing (an actor, an event, a concept) or a document (the
 ontology), never one of its forms; each form is a document of its own in the site's folder for the
@@ -8,36 +9,26 @@ redirects to are plain files that any static host serves, GitHub Pages included,
 lets w3id.org's redirect rules (`publish.w3id`) give the same answers as `palsov serve`.
 
 The Accept header is weighed by python-mimeparse (RFC 9110 §12.5.1: q-values, the most specific
-range that matches, q=0 as "not this"); where the client ranks forms equally, the order of
-`FORMS` decides, HTML first, so a client that accepts anything (curl's `*/*`) gets the page.
+range that matches, q=0 as "not this"); where the client ranks forms equally, the order of `Form`
+decides, HTML first, so a client that accepts anything (curl's `*/*`) gets the page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import mimeparse
 
+from .site.layout import Form
 
-@dataclass(frozen=True)
-class Form:
-    """One form of a resource: its media type and its file in the resource's folder."""
-
-    media_type: str
-    file: str
-    label: str
-
-    def url(self, folder: str) -> str:
-        """The document's URL path for a resource's folder URL path ("/id/actor/x/")."""
-        return folder + ("" if self.file == "index.html" else self.file)
+FORMS: tuple[Form, ...] = tuple(Form)  # in the order ties are broken
+LABELS = {Form.HTML: "HTML", Form.TURTLE: "Turtle", Form.JSONLD: "JSON-LD", Form.NTRIPLES: "N-Triples"}
 
 
-HTML = Form("text/html", "index.html", "HTML")
-TURTLE = Form("text/turtle", "index.ttl", "Turtle")
-JSON_LD = Form("application/ld+json", "index.jsonld", "JSON-LD")
-N_TRIPLES = Form("application/n-triples", "index.nt", "N-Triples")
-FORMS: tuple[Form, ...] = (HTML, TURTLE, JSON_LD, N_TRIPLES)  # in the order ties are broken
+def document_url(folder: str, form: Form) -> str:
+    """The URL path of a form's document, for a resource's folder URL path ("/id/actor/x/"): the
+    page is the folder itself, as every static host serves it."""
+    return folder + ("" if form is Form.HTML else form.file_name)
 
 
 def choose(accept: str | None, forms: Sequence[Form] = FORMS) -> Form | None:
@@ -60,5 +51,7 @@ def choose(accept: str | None, forms: Sequence[Form] = FORMS) -> Form | None:
 def link_header(folder: str, forms: Iterable[Form], exclude: Form | None = None) -> str:
     """An RFC 8288 Link header naming each form of the resource as an alternate."""
     return ", ".join(
-        f'<{form.url(folder)}>; rel="alternate"; type="{form.media_type}"' for form in forms if form != exclude
+        f'<{document_url(folder, form)}>; rel="alternate"; type="{form.media_type}"'
+        for form in forms
+        if form is not exclude
     )

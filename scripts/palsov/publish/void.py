@@ -178,9 +178,9 @@ def describe_files(distributions: Iterable[Distribution]) -> list[ox.Triple]:
     return out
 
 
-def sha256sums(paths: list[Path], root: Path) -> str:
-    """A SHA256SUMS manifest in the format `sha256sum -c` reads in `root` (paths relative to it)."""
-    return "".join(f"{sha256_of(p)}  {p.relative_to(root).as_posix()}\n" for p in sorted(paths))
+def sha256sums(paths: list[Path]) -> str:
+    """A SHA256SUMS manifest in the format `sha256sum -c` reads."""
+    return "".join(f"{sha256_of(p)}  {p.name}\n" for p in sorted(paths))
 
 
 __all__ = ["Distribution", "describe", "describe_files", "describe_graph", "distribution", "sha256sums"]

@@ -4,8 +4,8 @@ w3id.org is an Apache server with one folder per namespace in the perma-id/w3id.
 each holding an `.htaccess` of mod_rewrite rules and a README.md that names its maintainers.
 The build writes both to `dist/w3id/palsov/`, for a pull request to that repository.
 
-The rules answer as `palsov serve` does (`publish.negotiation`): an IRI redirects 303 to the form
-of its description that the Accept header asks for, in the published copy of `dist/site/` (a
+The rules answer as `palsov serve` does (`publish.negotiation`, on the site's `layout`): an IRI
+redirects 303 to the form of its description that the Accept header asks for, in the published copy of `dist/site/` (a
 static host such as GitHub Pages, which negotiates nothing); a path with a file extension is a
 document and redirects 302 to the same path there. mod_rewrite can only match the header against
 patterns, so the rules weigh it in two steps: a form named at full weight (no q, or q=1) first,
@@ -26,7 +26,8 @@ from pathlib import Path
 from ..errors import InputError
 from ..rdf.files import write_atomically
 from ..rdf.vocab import BASE
-from .negotiation import FORMS, HTML, Form
+from .negotiation import FORMS, LABELS, document_url
+from .site.layout import Form
 
 NAMESPACE = BASE.removeprefix("https://w3id.org/").strip("/")
 FOLDER = Path("w3id") / NAMESPACE  # in dist/
@@ -78,14 +79,14 @@ def htaccess(target: str) -> str:
         for form in FORMS:
             lines += [
                 "",
-                f"# {form.label} ({form.media_type}), {step}",
+                f"# {LABELS[form]} ({form.media_type}), {step}",
                 f"RewriteCond %{{HTTP_ACCEPT}} {pattern(form)} [NC]",
-                f"RewriteRule ^ {site}/%{{ENV:PALSOV_FOLDER}}{form.url('')} [R=303,NE,L]",
+                f"RewriteRule ^ {site}/%{{ENV:PALSOV_FOLDER}}{document_url('', form)} [R=303,NE,L]",
             ]
     lines += [
         "",
         "# Anything else: the page",
-        f"RewriteRule ^ {site}/%{{ENV:PALSOV_FOLDER}}{HTML.url('')} [R=303,NE,L]",
+        f"RewriteRule ^ {site}/%{{ENV:PALSOV_FOLDER}}{document_url('', Form.HTML)} [R=303,NE,L]",
         "",
     ]
     return "\n".join(lines)
