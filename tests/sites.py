@@ -11,7 +11,8 @@ import pyoxigraph as ox
 from palsov.rdf.graph import KnowledgeGraph
 from palsov.rdf.vocab import BASE
 
-RESOURCES = ("id/actor/soviet-union", "id/actor/plo", "ontology")
+RESOURCES = ("id/actor/soviet-union", "id/actor/plo", "ontology", "ontology/0.1.0")
+DESCRIBED_BY = {"ontology/0.1.0": "ontology"}  # a version IRI, its folder's name with dots in it
 
 
 def _page(title: str) -> str:
@@ -30,7 +31,7 @@ def write_site(kg: KnowledgeGraph, root: Path) -> Path:
     for path in RESOURCES:
         folder = root / path
         folder.mkdir(parents=True)
-        iri = ox.NamedNode(BASE + path)
+        iri = ox.NamedNode(BASE + DESCRIBED_BY.get(path, path))
         described = [ox.Triple(q.subject, q.predicate, q.object) for q in kg.store.quads_for_pattern(iri, None, None)]
         assert described, f"the graph says nothing about {iri.value}"
         (folder / "index.html").write_text(_page(path), encoding="utf-8")

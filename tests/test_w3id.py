@@ -42,7 +42,14 @@ CLIENTS = {
     "html-and-turtle": "text/html, text/turtle",
     "charset": "text/turtle;charset=utf-8",
 }
-IRIS = ["id/actor/soviet-union", "id/actor/soviet-union/", "id/actor/plo", "ontology", "id/actor/no-such-actor"]
+IRIS = [
+    "id/actor/soviet-union",
+    "id/actor/soviet-union/",
+    "id/actor/plo",
+    "ontology",
+    "ontology/0.1.0",
+    "id/actor/no-such-actor",
+]
 
 
 @pytest.fixture(scope="module")
