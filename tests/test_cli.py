@@ -28,7 +28,9 @@ RDFLIB_FORMATS = {
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under the folder (dist/ has folders: w3id/palsov/, site/) by its relative path."""
+    """Every file under the folder (the site's too) by its relative path, with its bytes."""
+    if not folder.exists():
+        return {}
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 

@@ -331,33 +331,32 @@ def describe(thing: str, format_name: str) -> None:
     if format_name == "text":
         sys.stdout.write(in_words(model, document))
         return
-    from .publish.jsonld import context_path, dumps, load_context
-    from .publish.site.html import relative
-    from .publish.site.layout import Form, file
-    from .publish.site.write import CONTEXT, Description
+    from .publish.jsonld import context_path, load_context
+    from .publish.site.layout import document_iri
+    from .publish.site.write import Description
 
+    document = document_iri(document)  # a hash IRI is described by its document
     description = Description(model, load_context(context_path(project.ontology_dir)))
+    triples = description.triples(document)
     if format_name == "turtle":
-        sys.stdout.buffer.write(description.turtle(document))
+        sys.stdout.buffer.write(description.turtle(triples))
     elif format_name == "ntriples":
-        sys.stdout.buffer.write(description.ntriples(document))
+        sys.stdout.buffer.write(description.ntriples(triples))
     else:
-        here = file(document, Form.JSONLD).parent
-        sys.stdout.buffer.write(dumps(description.jsonld(document, relative(here, CONTEXT))))
+        sys.stdout.write(description.jsonld(document, triples) + "\n")
 
 
 @cli.command("search")
 @click.argument("text")
 def search_command(text: str) -> None:
     """Find resources by label, other name or the source's own spelling ("PLFP"); one a line, best first."""
-    from .errors import DataError
     from .publish.site.model import SiteModel
     from .publish.site.text import search
     from .rdf.graph import KnowledgeGraph
 
     found = search(SiteModel.of(KnowledgeGraph.read(_project())), text)
     if not found:
-        raise DataError(f"nothing is named {text!r}")
+        errors.print(f"palsov: nothing is named {text!r}", markup=False, highlight=False)
     sys.stdout.write(found)
 
 

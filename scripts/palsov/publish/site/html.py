@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import posixpath
 from functools import cache
 from html import escape
 from pathlib import PurePosixPath
@@ -39,7 +38,12 @@ def e(text: object) -> str:
 @cache
 def relative(here: PurePosixPath, target: PurePosixPath | str) -> str:
     """A link from the folder `here` to a site path: relative, so that any copy of the site works."""
-    return posixpath.relpath(str(target), str(here) if str(here) else ".")
+    start = [] if str(here) == "." else str(here).split("/")
+    path = [] if str(target) == "." else str(target).split("/")
+    common = 0
+    while common < min(len(start), len(path)) and start[common] == path[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + path[common:]) or "."
 
 
 @cache
@@ -72,9 +76,14 @@ def value(model: SiteModel, here: PurePosixPath, term: ox.NamedNode | ox.BlankNo
     return f'{text} <span class="note">({e(model.label(datatype))})</span>'
 
 
-def json_script(document: object, media_type: str = "application/ld+json") -> str:
-    text = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1).replace("</", "<\\/")
-    return f'<script type="{media_type}">{text}</script>'
+def script_of(json_text: str, media_type: str = "application/ld+json") -> str:
+    """JSON in a page's <script>: "</" written as JSON's "<\\/", so that no text ends the element."""
+    escaped = json_text.replace("</", "<\\/")
+    return f'<script type="{media_type}">{escaped}</script>'
+
+
+def json_script(document: object) -> str:
+    return script_of(json.dumps(document, ensure_ascii=False, sort_keys=True))
 
 
 def page(

@@ -78,6 +78,7 @@ def folder(iri: str) -> PurePosixPath:
     return PurePosixPath(*segments)
 
 
+@cache
 def file(iri: str, form: Form) -> PurePosixPath:
     """The file holding `iri`'s document in `form`, relative to the site's root."""
     return folder(iri) / form.file_name

@@ -23,7 +23,7 @@ from functools import cached_property
 import pyoxigraph as ox
 
 from ...rdf.graph import KnowledgeGraph
-from ...rdf.terms import Term, object_of, short, subject_of
+from ...rdf.terms import Term, nodes, short, subject_of
 from ...rdf.vocab import (
     BASE,
     CRM,
@@ -78,9 +78,10 @@ _BOUNDS = (
     ("earliest end", CRM("P81b_begin_of_the_end").value),
     ("latest end", CRM("P82b_end_of_the_end").value),
 )
-_EARLIEST = tuple(iri for _, iri in _BOUNDS)
 _IN_SCHEME = SKOS("inScheme").value
 _PARTICIPATION = PALSOV("hasParticipation").value
+_PARTICIPATION_TYPE = PALSOV("Participation").value
+_REIFIED = (RDF("subject").value, RDF("predicate").value, RDF("object").value)
 _ROLE = SEM("roleType").value
 _RDF_VALUE = RDF("value").value
 _ACTOR_TYPE = SEM("actorType").value
@@ -115,6 +116,8 @@ _TYPE_ORDER = tuple(
         RDF("Statement"),
     )
 )
+#: The types of the parts of a resource (found through it, not searched for by name).
+_PART_TYPES = frozenset({PALSOV("TimeSpan").value, PALSOV("Participation").value})
 _NAME_PROPERTIES = (_LABEL, _PREF_LABEL, DCTERMS("title").value)
 
 
@@ -175,34 +178,33 @@ class SiteModel:
         self.about: dict[str, list[ox.Triple]] = defaultdict(list)
         self.pointing: dict[str, list[ox.Triple]] = defaultdict(list)
         self.members: dict[str, list[str]] = defaultdict(list)  # document -> its IRIs
-        documents: set[str] = set()
+        self._values: dict[tuple[str, str], list[Term]] = defaultdict(list)
+        self._labels: dict[str, str] = {}
+        self._times: dict[str, TimeSpan | None] = {}
+        published: set[str] = set()
         for triple in self.triples:
-            subject = subject_iri(triple)
-            self.about[subject].append(triple)
-            obj = object_of(triple)
+            subject, predicate, obj = nodes(triple)
+            self.about[subject.value].append(triple)
+            self._values[subject.value, predicate.value].append(obj)
+            for term in (subject, predicate, obj):
+                if isinstance(term, ox.NamedNode):
+                    published.add(term.value)
             if isinstance(obj, ox.NamedNode):
                 self.pointing[obj.value].append(triple)
-            for term in (triple.subject, triple.predicate, obj):
-                if isinstance(term, ox.NamedNode) and is_published(term.value):
-                    documents.add(document_iri(term.value))
-        for iri in sorted({t.value for t in self._named_terms() if is_published(t.value)}):
+        for iri in sorted(filter(is_published, published)):
             self.members[document_iri(iri)].append(iri)
-        self.documents = sorted(documents)
-        self._document_set = documents
+        self.documents = sorted(self.members)
+        self._document_set = set(self.documents)
 
     @classmethod
     def of(cls, kg: KnowledgeGraph) -> SiteModel:
         """The model of a graph (its merged, sorted triples: ontology, data and enrichment)."""
         return cls(quad.triple for quad in ox.parse(kg.sorted_ntriples, format=ox.RdfFormat.N_TRIPLES))
 
-    def _named_terms(self) -> Iterable[ox.NamedNode]:
-        for triple in self.triples:
-            yield from (t for t in (triple.subject, triple.predicate, triple.object) if isinstance(t, ox.NamedNode))
-
     # -- values ---------------------------------------------------------------------------------
 
     def values(self, iri: str, predicate: str) -> list[Term]:
-        return [object_of(t) for t in self.about.get(iri, ()) if t.predicate.value == predicate]
+        return self._values.get((iri, predicate), [])
 
     def value(self, iri: str, predicate: str) -> str | None:
         found = self.values(iri, predicate)
@@ -210,11 +212,24 @@ class SiteModel:
 
     def label(self, iri: str) -> str:
         """Its name in English (rdfs:label, skos:prefLabel or title), else its short name."""
+        found = self._labels.get(iri)
+        if found is None:
+            found = self._labels[iri] = self._label(iri)
+        return found
+
+    def _label(self, iri: str) -> str:
         for predicate in _NAME_PROPERTIES:
             names = self.values(iri, predicate)
             english = [n for n in names if isinstance(n, ox.Literal) and n.language in ("en", None)]
             if english:
                 return english[0].value
+        actors = self.values(iri, _RDF_VALUE)
+        if actors and _PARTICIPATION_TYPE in self.types(iri):
+            roles = " and ".join(self.label(r.value) for r in self.values(iri, _ROLE))
+            return ", ".join(self.label(a.value) for a in actors) + (f" as {roles}" if roles else "")
+        stated = [self.values(iri, p) for p in _REIFIED]
+        if all(len(v) == 1 for v in stated):
+            return " ".join(self.label(v[0].value) if isinstance(v[0], ox.NamedNode) else v[0].value for v in stated)
         claim = self.claims.get(iri)
         if claim is not None and claim.quote:
             return "“" + (claim.quote if len(claim.quote) <= 80 else claim.quote[:79].rstrip() + "…") + "”"
@@ -251,6 +266,12 @@ class SiteModel:
     # -- what the site and describe show --------------------------------------------------------
 
     def time(self, iri: str) -> TimeSpan | None:
+        """Its time span (time:hasTime) as the source gives it, or None."""
+        if iri not in self._times:
+            self._times[iri] = self._time(iri)
+        return self._times[iri]
+
+    def _time(self, iri: str) -> TimeSpan | None:
         span = self.value(iri, _HAS_TIME)
         if span is None:
             return None
@@ -381,13 +402,12 @@ class SiteModel:
         return self.value(SOURCE_ARTICLE.value, SDO("text").value) or ""
 
     def search_entries(self) -> list[SearchEntry]:
-        """A resource or concept for each document that has a name of its own, with its other names."""
+        """A resource or concept for each document that has a name of its own (a label, not a quote)
+        and is not a part of another (a time span), with its other names."""
         entries = []
         for document in self.documents:
-            label = self.label(document)
-            if label == _fallback_label(document):
-                continue
-            entries.append(SearchEntry(document, label, self.kind(document), self.names(document)))
+            if any(self.values(document, p) for p in _NAME_PROPERTIES) and not _PART_TYPES & set(self.types(document)):
+                entries.append(SearchEntry(document, self.label(document), self.kind(document), self.names(document)))
         return entries
 
     def find(self, text: str) -> list[SearchEntry]:
@@ -414,9 +434,6 @@ class SiteModel:
 def subject_iri(triple: ox.Triple) -> str:
     """The IRI (or blank node label) of a triple's subject."""
     return subject_of(triple).value
-
-
-_NO_TIME = TimeSpan("", "", None, None, None, ())
 
 
 def _distinct(claims: list[Claim]) -> list[Claim]:

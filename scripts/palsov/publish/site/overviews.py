@@ -17,6 +17,7 @@ from .pages import READER, claim_html
 TOP = PurePosixPath(".")
 _FIRST_YEAR, _LAST_YEAR = 1919, 1991
 _STANCE = PALSOV("Stance").value
+_EXPRESSED_IN = PALSOV("expressedIn").value
 _EVENT = PALSOV("Event").value
 _HOLDER = PALSOV("holder").value
 _ISSUE = PALSOV("issue").value
@@ -97,11 +98,18 @@ def timeline(model: SiteModel) -> bytes:
     event_rows = []
     for event in _of_type(model, _EVENT):
         taking_part = {actor for actor, _ in model.participants(event)}
+        # An event's issues are those of the stances the source says it expressed.
+        event_issues = {
+            issue.value
+            for t in model.pointing.get(event, ())
+            if t.predicate.value == _EXPRESSED_IN
+            for issue in model.values(subject_iri(t), _ISSUE)
+        }
         actors |= taking_part
         span = model.time(event)
         who = ", ".join(link(model, TOP, a) for a in sorted(taking_part, key=model.label))
         event_rows.append(
-            f'<tr data-actors="{e(" ".join(sorted(taking_part)))}" data-issues="">'
+            f'<tr data-actors="{e(" ".join(sorted(taking_part)))}" data-issues="{e(" ".join(sorted(event_issues)))}">'
             f"<td>{e(span.words) if span else 'not dated'}</td><td>{link(model, TOP, event)}</td><td>{who}</td>"
             f"<td>{_band(span.bounds if span else ())}</td></tr>"
         )
@@ -120,8 +128,9 @@ def timeline(model: SiteModel) -> bytes:
         )
     scale = f'<span class="scale"><span>{_FIRST_YEAR}</span><span>{_LAST_YEAR}</span></span>'
     body = (
-        "<h1>Timeline</h1><p>The events and the stances in time, as the source dates them; a band spans the bounds "
-        f"the source gives ({_FIRST_YEAR}–{_LAST_YEAR}). Choose an actor or an issue to filter both tables.</p>"
+        "<h1>Timeline</h1><p>The events and the stances in time, dated in the source's words; a band spans the "
+        f"bounds of its time in the graph, drawn within {_FIRST_YEAR}–{_LAST_YEAR} (where the words say “by our "
+        "reading”, a bound is our inference). Choose an actor or an issue to filter both tables.</p>"
         + _filters(model, actors, issues)
         + '<h2>Events</h2><table class="filterable"><thead><tr><th scope="col">When</th><th scope="col">Event</th>'
         f'<th scope="col">Who took part</th><th scope="col">{scale}</th></tr></thead>'
@@ -294,7 +303,8 @@ def licence(model: SiteModel) -> bytes:
 def search(model: SiteModel) -> bytes:
     entries = model.search_entries()
     listed = "".join(
-        f'<li><a href="{e(iri_href(TOP, x.iri))}">{e(x.label)}</a> <span class=note>({e(x.kind)}'
+        f'<li data-kind="{e(x.kind)}" data-names="{e("|".join(x.names))}">'
+        f'<a href="{e(iri_href(TOP, x.iri))}">{e(x.label)}</a> <span class=note>({e(x.kind)}'
         + (f"; also {e(', '.join(x.names))}" if x.names else "")
         + ")</span></li>"
         for x in sorted(entries, key=lambda x: (x.label.casefold(), x.iri))

@@ -182,10 +182,15 @@ def resource_page(model: SiteModel, document: str, description_jsonld: str) -> b
         body.append("<h2>When</h2>" + time_html(model, here, span))
     body.append(_participants(model, here, document))
     body.append(_wikidata(model, document))
-    claims = model.claims_about(document)
+    own_claim = model.claims.get(document)
+    if own_claim is not None:
+        heading = "What we infer, and from which passage" if own_claim.inferred else "What the source says here"
+        body.append(f'<h2 id="passage">{heading}</h2><ul class="claims">{claim_html(model, here, own_claim)}</ul>')
+    claims = [c for c in model.claims_about(document) if c.iri != document]
     if claims:
         listed = "".join(claim_html(model, here, c) for c in claims)
-        body.append(f'<h2 id="claims">What the source says</h2><ul class="claims">{listed}</ul>')
+        heading = "What the source says" + (", and what we infer" if any(c.inferred for c in claims) else "")
+        body.append(f'<h2 id="claims">{heading}</h2><ul class="claims">{listed}</ul>')
     body.append(stance_history(model, here, document))
     own = model.about.get(document, [])
     if own:

@@ -6,17 +6,18 @@ import pyoxigraph as ox
 
 from ...errors import InputError
 from ...rdf.terms import object_of, short
-from ...rdf.vocab import PREFIXES, WD
+from ...rdf.vocab import BASE, PALSOV, PREFIXES, WD
+from .layout import is_published
 from .model import Claim, SiteModel, TimeSpan, subject_iri
 
-_ISSUE = PREFIXES["palsov"] + "issue"
-_POLARITY = PREFIXES["palsov"] + "polarity"
-_TOWARDS = PREFIXES["palsov"] + "towards"
+_ISSUE = PALSOV("issue").value
+_POLARITY = PALSOV("polarity").value
+_TOWARDS = PALSOV("towards").value
 
 
 def resolve(model: SiteModel, thing: str) -> str:
-    """The document a CURIE (actor:soviet-union), an IRI or a name (a label, another name or the
-    source's spelling, case ignored) names; an InputError in one line for anything else."""
+    """The IRI a CURIE (actor:soviet-union, palsov:holder), an IRI or a name (a label, another name or
+    the source's spelling, case ignored) names; an InputError in one line for anything else."""
     text = thing.strip()
     candidates = [text.strip("<>")]
     prefix, colon, local = text.partition(":")
@@ -24,7 +25,9 @@ def resolve(model: SiteModel, thing: str) -> str:
         candidates.insert(0, PREFIXES[prefix] + local)
     for iri in candidates:
         if iri in model.about or iri in model.pointing:
-            return model.owner(iri) if iri not in model.documents else iri
+            if not is_published(iri):
+                raise InputError(f"{thing!r} is not a palsov resource: its IRI is not under {BASE}")
+            return iri
     named = [
         entry for entry in model.find(text) if text.casefold() in (n.casefold() for n in (entry.label, *entry.names))
     ]
@@ -100,7 +103,10 @@ def describe(model: SiteModel, document: str) -> str:
         lines.append("")
         lines += [f"Wikidata: {q[len(WD) :]}  https://www.wikidata.org/wiki/{q[len(WD) :]}" for q in wikidata]
         lines += [f"Wikidata candidate (not confirmed): {q[len(WD) :]}" for q in candidates]
-    claims = model.claims_about(document)
+    own = model.claims.get(document)
+    if own is not None:
+        lines += ["", "The passage:", *_claim(model, own)]
+    claims = [c for c in model.claims_about(document) if c.iri != document]
     if claims:
         lines += ["", f"What the source says ({len(claims)}):"]
         for claim in claims:
@@ -118,10 +124,10 @@ def describe(model: SiteModel, document: str) -> str:
             lines.append(f"    {model.label(stance)} [{short(ox.NamedNode(stance))}]")
             quotes = [c.quote for c in model.claims_about(stance) if c.quote and not c.inferred]
             lines += [f'    "{quote}"' for quote in quotes[:1]]
-    own = model.about.get(document, [])
-    if own:
+    statements = model.about.get(document, [])
+    if statements:
         lines += ["", "Statements:"]
-        for triple in own:
+        for triple in statements:
             lines.append(f"  {model.label(triple.predicate.value)}: {_value(model, object_of(triple))}")
     inbound = sorted(
         {(model.owner(subject_iri(t)), model.label(t.predicate.value)) for t in model.inbound(document)},

@@ -9,6 +9,7 @@ from the model alone: two runs write the same bytes.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path, PurePosixPath
 
@@ -16,11 +17,12 @@ import pyoxigraph as ox
 
 from ...rdf.files import WriteError, replaced_folder
 from ...rdf.graph import KnowledgeGraph, sorted_ntriples
-from ...rdf.vocab import BASE, SOURCE_ARTICLE
-from ..formats import _turtle_of
+from ...rdf.io import serialized
+from ...rdf.vocab import BASE, PREFIXES, SOURCE_ARTICLE
+from ..formats import _sorted_prefixes
 from ..jsonld import CONTEXT_VERSION, Compactor, dumps
 from . import overviews
-from .html import ASSETS, relative
+from .html import ASSETS, relative, script_of
 from .layout import HOME, NOT_FOUND, Form, file
 from .model import SiteModel, subject_iri
 from .pages import reader_page, resource_page
@@ -31,7 +33,7 @@ _ASSET_FILES = ("site.css", "site.js")
 
 
 class Description:
-    """A document's own description in the three RDF forms the site publishes."""
+    """A document's own description (`SiteModel.description`) in the three RDF forms the site publishes."""
 
     def __init__(self, model: SiteModel, context: dict) -> None:
         self.model = model
@@ -40,48 +42,40 @@ class Description:
     def triples(self, document: str) -> list[ox.Triple]:
         return self.model.description(document)
 
-    def ntriples(self, document: str) -> bytes:
-        return sorted_ntriples(self.triples(document))
+    def ntriples(self, triples: list[ox.Triple]) -> bytes:
+        return sorted_ntriples(triples)
 
-    def turtle(self, document: str) -> bytes:
-        return _turtle_of(self.ntriples(document))
+    def turtle(self, triples: list[ox.Triple]) -> bytes:
+        return _sorted_prefixes(serialized(triples, ox.RdfFormat.TURTLE, dict(PREFIXES)))
 
-    def jsonld(self, document: str, context_reference: str | dict) -> dict:
+    def jsonld(self, document: str, triples: list[ox.Triple]) -> str:
+        """Compacted with our context, which it references beside the site's assets (one line of JSON)."""
         by_subject: dict[str, list[ox.Triple | ox.Quad]] = {}
-        for triple in self.triples(document):
+        for triple in triples:
             by_subject.setdefault(subject_iri(triple), []).append(triple)
         graph = [self.compactor.node(self.compactor.iri(s), by_subject[s]) for s in sorted(by_subject)]
-        return {"@context": context_reference, "@graph": graph}
+        context = relative(file(document, Form.JSONLD).parent, CONTEXT)
+        return json.dumps({"@context": context, "@graph": graph}, ensure_ascii=False)
 
 
-def write_site(model: SiteModel, context: dict, out: Path, dist: Path | None = None) -> list[Path]:
-    """Write the whole site into the empty folder `out`; `dist` is the folder of the dumps it lists."""
-    written: list[Path] = []
-
-    def put(path: PurePosixPath, content: bytes) -> None:
-        target = out / path
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-        except OSError as error:
-            raise WriteError(target, error.strerror or str(error)) from None
-        written.append(target)
-
+def render_site(model: SiteModel, context: dict, dist: Path | None = None) -> Iterator[tuple[PurePosixPath, bytes]]:
+    """Every file of the site, as (path in the site, bytes), in a fixed order; `dist` is the folder
+    of the dumps the downloads page lists."""
     description = Description(model, context)
     for document in model.documents:
         html_path = file(document, Form.HTML)
-        here = html_path.parent
-        document_jsonld = description.jsonld(document, relative(here, CONTEXT))
-        put(file(document, Form.NTRIPLES), description.ntriples(document))
-        put(file(document, Form.TURTLE), description.turtle(document))
-        put(file(document, Form.JSONLD), dumps(document_jsonld))
-        embedded = _embedded(document_jsonld)
+        triples = description.triples(document)
+        jsonld_text = description.jsonld(document, triples)
+        yield file(document, Form.NTRIPLES), description.ntriples(triples)
+        yield file(document, Form.TURTLE), description.turtle(triples)
+        yield file(document, Form.JSONLD), (jsonld_text + "\n").encode()
+        embedded = script_of(jsonld_text)
         if document == SOURCE_ARTICLE.value:
-            put(html_path, reader_page(model, embedded))
+            yield html_path, reader_page(model, embedded)
         elif document != BASE:
-            put(html_path, resource_page(model, document, embedded))
-    put(HOME, overviews.home(model))
-    put(NOT_FOUND, overviews.not_found())
+            yield html_path, resource_page(model, document, embedded)
+    yield HOME, overviews.home(model)
+    yield NOT_FOUND, overviews.not_found()
     for name, render in (
         ("timeline.html", overviews.timeline),
         ("stances.html", overviews.stances),
@@ -91,22 +85,38 @@ def write_site(model: SiteModel, context: dict, out: Path, dist: Path | None = N
         ("licence.html", overviews.licence),
         ("search.html", overviews.search),
     ):
-        put(PurePosixPath(name), render(model))
-    put(PurePosixPath("downloads.html"), overviews.downloads(dist))
-    put(SEARCH_INDEX, (json.dumps(overviews.search_index(model), ensure_ascii=False, sort_keys=True) + "\n").encode())
-    put(CONTEXT, dumps({"@context": context}))
+        yield PurePosixPath(name), render(model)
+    yield PurePosixPath("downloads.html"), overviews.downloads(dist)
+    index = json.dumps(overviews.search_index(model), ensure_ascii=False, sort_keys=True) + "\n"
+    yield SEARCH_INDEX, index.encode()
+    yield CONTEXT, dumps({"@context": context})
     for name in _ASSET_FILES:
-        put(ASSETS / name, files(__package__).joinpath("assets", name).read_bytes())
+        yield ASSETS / name, files(__package__).joinpath("assets", name).read_bytes()
+
+
+def write_site(model: SiteModel, context: dict, out: Path, dist: Path | None = None) -> list[Path]:
+    """Write the whole site into the empty folder `out` (see `render_site`)."""
+    written: list[Path] = []
+    made: set[Path] = set()
+    for path, content in render_site(model, context, dist):
+        target = out / path
+        try:
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_bytes(content)
+        except OSError as error:
+            raise WriteError(target, error.strerror or str(error)) from None
+        written.append(target)
     return written
 
 
 def write_into(target: Path, kg: KnowledgeGraph, context: dict, dist: Path | None) -> list[Path]:
     """Write the site of `kg` into a new folder that then replaces `target` in one step (`palsov site`)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)  # dist/ before any build
+    except OSError as error:
+        raise WriteError(target.parent, error.strerror or str(error)) from None
     with replaced_folder(target) as staging:
         written = write_site(SiteModel.of(kg), context, staging, dist)
     return [target / path.relative_to(staging) for path in written]
-
-
-def _embedded(document: dict) -> str:
-    text = json.dumps(document, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    return f'<script type="application/ld+json">{text}</script>'

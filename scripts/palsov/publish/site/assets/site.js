@@ -74,14 +74,34 @@
     var box = document.getElementById("site-search");
     var query = new URLSearchParams(location.search).get("q") || "";
     box.value = query;
-    fetch(root() + "search.json").then(function (response) { return response.json(); }).then(function (index) {
+    // The index this page lists, for where fetch cannot read search.json (a copy opened from file://).
+    var listed = function () {
+      return Array.prototype.map.call(document.querySelectorAll("ul.search-index li"), function (item) {
+        var link = item.querySelector("a");
+        var names = item.getAttribute("data-names");
+        var href = link.getAttribute("href");
+        return { label: link.textContent, kind: item.getAttribute("data-kind"), names: names ? names.split("|") : [], href: href, iri: href };
+      });
+    };
+    fetch(root() + "search.json").then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    }).catch(listed).then(function (index) {
       var run = function () {
         var wanted = box.value.trim().toLowerCase();
         results.textContent = "";
         if (!wanted) return;
-        var found = index.filter(function (entry) {
-          return [entry.label].concat(entry.names).some(function (name) { return name.toLowerCase().indexOf(wanted) >= 0; });
-        });
+        // Ranked as palsov search ranks: an exact name, then a name that starts with it, then one that contains it.
+        var rank = function (entry) {
+          var names = [entry.label].concat(entry.names).map(function (name) { return name.toLowerCase(); });
+          if (names.indexOf(wanted) >= 0) return 0;
+          if (names.some(function (name) { return name.indexOf(wanted) === 0; })) return 1;
+          return names.some(function (name) { return name.indexOf(wanted) >= 0; }) ? 2 : 3;
+        };
+        var found = index.map(function (entry) { return [rank(entry), entry.label.toLowerCase(), entry.iri, entry]; })
+          .filter(function (ranked) { return ranked[0] < 3; })
+          .sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] < b[2] ? -1 : 1); })
+          .map(function (ranked) { return ranked[3]; });
         var heading = document.createElement("h2");
         heading.textContent = found.length + " found for “" + box.value.trim() + "”";
         results.appendChild(heading);
