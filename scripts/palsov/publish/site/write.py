@@ -8,6 +8,7 @@ from the model alone: two runs write the same bytes.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator
 from importlib.resources import files
@@ -61,6 +62,16 @@ class Description:
 def render_site(model: SiteModel, context: dict, dist: Path | None = None) -> Iterator[tuple[PurePosixPath, bytes]]:
     """Every file of the site, as (path in the site, bytes), in a fixed order; `dist` is the folder
     of the dumps the downloads page lists."""
+    # The model lives until the last page: frozen, the collector does not rescan its hundreds of
+    # thousands of objects for every page (a fifth of the time at 50k triples).
+    gc.freeze()
+    try:
+        yield from _render_site(model, context, dist)
+    finally:
+        gc.unfreeze()
+
+
+def _render_site(model: SiteModel, context: dict, dist: Path | None) -> Iterator[tuple[PurePosixPath, bytes]]:
     description = Description(model, context)
     for document in model.documents:
         html_path = file(document, Form.HTML)
