@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .services import missing
+
 JARS = Path("/usr/share/java")
 SHADED = "org/apache/jena/ext/"
 #: The Java libraries libapache-jena-java depends on (its Debian package's Depends), by jar.
@@ -60,6 +62,9 @@ LIBRARIES = [
     "jakarta.json",
     "dexx.collection",
 ]
+
+
+MISSING = missing("Jena SHACL (Debian's libapache-jena-java) is not installed")
 
 
 def available() -> bool:

@@ -21,6 +21,7 @@ from pathlib import Path
 from palsov.endpoints.serve import stop, wait_until_up
 
 from .jena import classpath as jena_classpath
+from .services import missing
 
 
 def free_port() -> int:
@@ -166,7 +167,9 @@ def oxigraph_store(location: Path, *files: Path) -> Path:
 
 VIRTUOSO = "virtuoso-t"
 ISQL = "isql-vt"
-VIRTUOSO_MISSING = "Virtuoso 7 is not installed (Debian: apt-get install virtuoso-opensource-7-bin, which .ci/run does)"
+VIRTUOSO_MISSING = missing(
+    "Virtuoso 7 is not installed (Debian: apt-get install virtuoso-opensource-7-bin, which .ci/run does)"
+)
 #: Every path in the temporary folder, both ports on loopback; no row cap a test could meet unawares
 #: (Debian's ini cuts a SELECT at 10,000 rows, silently).
 _VIRTUOSO_INI = """\
@@ -306,7 +309,7 @@ def _wait_for_virtuoso(process: subprocess.Popen, sparql: str, log: Path, timeou
 # ------------------------------------------------------------------------------- Jena
 
 #: The strict reader of the standard: ARQ with its extensions switched off.
-JENA_MISSING = "Jena is not installed (Debian: apt-get install libapache-jena-java, which .ci/run does)"
+JENA_MISSING = missing("Jena is not installed (Debian: apt-get install libapache-jena-java, which .ci/run does)")
 
 
 def jena_parse(query: str, work: Path) -> subprocess.CompletedProcess[str]:

@@ -63,7 +63,7 @@ def test_serve_answers_a_saved_query_refuses_updates_and_stops_on_ctrl_c(project
     )
     try:
         line = process.stdout.readline()
-        endpoint = f"http://127.0.0.1:{port}/query"
+        endpoint = f"http://127.0.0.1:{port}/sparql"
         assert line.strip() == f"SPARQL endpoint: {endpoint} (read-only; Ctrl-C stops it)"
         query = find_query(project.queries_dir, "cq-stance-history").bind({})
         assert run_endpoint(endpoint, query).plain() == run_embedded(kg.store, query).plain()
@@ -74,7 +74,7 @@ def test_serve_answers_a_saved_query_refuses_updates_and_stops_on_ctrl_c(project
         assert described.plain() == [(endpoint,)]
         update = HttpClient(retries=0).request(
             "POST",
-            endpoint.replace("/query", "/update"),
+            endpoint.replace("/sparql", "/update"),
             content=b"update=INSERT+DATA+%7B+%3Chttps%3A%2F%2Fexample.org%2Fa%3E+%3Chttps%3A%2F%2Fexample.org%2Fb%3E+1+%7D",
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )

@@ -323,7 +323,7 @@ JENA_FIXTURES = (
 )
 
 
-@pytest.mark.skipif(not jena.available(), reason="Jena SHACL (Debian's libapache-jena-java) is not installed")
+@pytest.mark.skipif(not jena.available(), reason=jena.MISSING)
 def test_jena_gives_our_results_on_the_real_data_and_a_fixture_per_sparql_constraint(
     kg: KnowledgeGraph, tmp_path: Path
 ) -> None:

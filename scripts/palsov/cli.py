@@ -272,18 +272,32 @@ def _conforming_graph(project: Project) -> KnowledgeGraph:
     "by default every SERVICE is refused.",
 )
 def serve(port: int, timeout_s: float, allowed: tuple[str, ...]) -> None:
-    """Serve the build read-only at http://127.0.0.1:PORT/query until Ctrl-C (or SIGTERM, SIGHUP)."""
-    from .endpoints.serve import HOST, served, served_triples
+    """Serve the build read-only at http://127.0.0.1:PORT/sparql, and its site with every IRI by
+    content negotiation at http://127.0.0.1:PORT/, until Ctrl-C (or SIGTERM, SIGHUP)."""
+    from .endpoints.serve import HOST, SPARQL_PATH, served, served_triples
+    from .endpoints.site import SiteRoute
+    from .publish.jsonld import context_path, load_context
+    from .publish.site.model import SiteModel
+    from .publish.site.write import write_site
     from .rdf.http import checked_url
     from .runtime.signals import Interrupted
 
     for url in allowed:
         checked_url(url)
-    kg = _conforming_graph(_project())
-    endpoint = f"http://{HOST}:{port}/query"
+    project = _project()
+    kg = _conforming_graph(project)
+    context = load_context(context_path(project.ontology_dir))
+    endpoint = f"http://{HOST}:{port}{SPARQL_PATH}"
+
+    def site(folder: Path) -> SiteRoute:  # the pages of the graph served, beside it in its folder
+        dumps = project.dist_dir if project.dist_dir.is_dir() else None
+        write_site(SiteModel.of(kg), context, folder / "site", dumps)
+        return SiteRoute(folder / "site")
+
     try:
-        with served(served_triples(kg, endpoint), port, timeout_s, frozenset(allowed)) as (_, front):
+        with served(served_triples(kg, endpoint), port, timeout_s, frozenset(allowed), site=site) as (base, front):
             console.print(f"SPARQL endpoint: {endpoint} (read-only; Ctrl-C stops it)", highlight=False)
+            console.print(f"site: {base}/ (every IRI of the graph by content negotiation)", highlight=False)
             sys.stdout.flush()  # a supervising process reads the URL before the server stops
             front.serve_forever()
     except Interrupted:

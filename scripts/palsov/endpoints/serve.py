@@ -1,4 +1,5 @@
-"""`palsov serve`: the build as a read-only SPARQL endpoint on 127.0.0.1, safe to leave running.
+"""`palsov serve`: the build as a read-only SPARQL endpoint on 127.0.0.1, and its site on the same
+port (every other path, `endpoints.site`), safe to leave running.
 
 A small front of ours answers on the port the user names and routes each request; behind it, an
 Oxigraph server (`serve-read-only`, with a query timeout) holds the store on a private loopback
@@ -50,6 +51,7 @@ from ..runtime.signals import STOPPING, die_with_parent
 
 HOST = "127.0.0.1"
 DEFAULT_TIMEOUT_S = 30
+SPARQL_PATH = "/sparql"
 _FOLDER_PREFIX = "palsov-serve-"
 _MAX_BODY = 1 << 20  # the longest request body (a query, form-encoded) the front reads
 
@@ -94,6 +96,7 @@ class Router:
     def __init__(self, port: int) -> None:
         self.hosts = {f"{HOST}:{port}", f"localhost:{port}"}
         self.routes: dict[str, Route] = {}
+        self.fallback: Route = _nothing_here
 
     def add(self, path: str, route: Route) -> None:
         self.routes[path] = route
@@ -102,16 +105,20 @@ class Router:
         host = request.headers.get("host", "").lower()
         if host not in self.hosts:
             return Answer.text(421, f"this endpoint answers only requests for {' or '.join(sorted(self.hosts))}")
-        route = self.routes.get(request.path)
-        if route is None:
-            return Answer.text(404, f"nothing at {request.path}; the SPARQL endpoint is at /query")
-        return route(request)
+        return self.routes.get(request.path, self.fallback)(request)
+
+
+def _nothing_here(request: Request) -> Answer:
+    return Answer.text(404, f"nothing at {request.path}; the SPARQL endpoint is at /sparql")
 
 
 def _handler(router: Router) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "palsov"
         protocol_version = "HTTP/1.1"
+        # headers and body go out in two writes: with Nagle's algorithm, each answer on a kept-alive
+        # connection waited for the client's delayed ACK (40 ms a request: a crawl of the site, 190 s)
+        disable_nagle_algorithm = True
 
         def _serve(self) -> None:
             url = urllib.parse.urlsplit(self.path)
@@ -128,7 +135,7 @@ def _handler(router: Router) -> type[BaseHTTPRequestHandler]:
             )
             self._send(router.answer(request))
 
-        do_GET = do_POST = do_PUT = do_DELETE = _serve
+        do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = _serve
 
         def _send(self, answer: Answer) -> None:
             self.send_response(answer.status)
@@ -350,9 +357,12 @@ def served(
     timeout_s: float = DEFAULT_TIMEOUT_S,
     allowed_services: frozenset[str] = frozenset(),
     start_timeout: float = 30,
+    site: Callable[[Path], Route] | None = None,
 ) -> Iterator[tuple[str, ThreadingHTTPServer]]:
     """The endpoint: the front listening on the port and the store behind it, both ready; yields
-    the front's base URL and its server, to run with `serve_forever`."""
+    the front's base URL and its server, to run with `serve_forever`. `site`, given the private
+    folder (removed with the rest), makes the route for every other path (`endpoints.site`: the
+    pages and the IRIs' content negotiation)."""
     router = Router(port)
     front = _bind(port, router)
     _remove_stale_folders()
@@ -386,8 +396,12 @@ def served(
             ]
         )
         wait_until_up(f"http://{HOST}:{private}", backend.process, start_timeout, backend.last_words)
-        router.add("/query", SparqlRoute(f"http://{HOST}:{private}/query", timeout_s, allowed_services))
+        sparql = SparqlRoute(f"http://{HOST}:{private}/query", timeout_s, allowed_services)
+        router.add(SPARQL_PATH, sparql)
+        router.add("/query", sparql)  # Oxigraph's name for it, kept for the clients that know that one
         router.add("/update", read_only)
+        if site is not None:
+            router.fallback = site(folder)
         yield f"http://{HOST}:{port}", front
     finally:
         front.server_close()

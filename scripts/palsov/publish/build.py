@@ -29,7 +29,7 @@ from ..runtime.progress import stage
 from ..runtime.versions import code_digest, library_versions, palsov_version
 from ..validation.report import Report
 from ..validation.validate import require_conforming, validate_project
-from . import charts, formats, jsonld, ontology_page, stats, void
+from . import charts, formats, jsonld, ontology_page, stats, void, w3id
 from .site.model import SiteModel
 from .site.write import write_site
 
@@ -115,10 +115,11 @@ def _write_build(checked: Checked, previous: Path, folder: Path, workers: int | 
     with stage("writing the site"):
         # Its pages list the dumps above with their checksums; the manifest lists the dumps only.
         site = write_site(SiteModel.of(kg), checked.context, folder / SITE, dist=folder)
+    rules = w3id.write_rules(folder, w3id.target())  # the site's redirects, no download either
     manifest = folder / MANIFEST
     write_atomically(manifest, void.sha256sums(written))
     _carry_others(previous, folder)
-    return [*written, manifest, *site]
+    return [*written, manifest, *site, *rules]
 
 
 def _relative(project: Project, digests: dict[Path, str]) -> dict[str, str]:
