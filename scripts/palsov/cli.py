@@ -328,7 +328,8 @@ def load_command(endpoint: str, graph: str | None, timeout: float, retries: int)
     kg = _conforming_graph(_project())
     client = _http_client(timeout, retries, endpoint)
     if graph is not None:
-        sent = push(list(kg.all_triples()), endpoint, graph, client)
+        # A graph is a set: a triple two files state (a source both links cite) is sent, and counted, once.
+        sent = push(list(dict.fromkeys(kg.all_triples())), endpoint, graph, client)
         console.print(f"loaded {sent} triples, the merged graph, into {graph} of {endpoint}", highlight=False)
         return
     loaded = load_dataset(kg, endpoint, client)

@@ -32,6 +32,7 @@ from ...rdf.vocab import (
     ORG,
     OWL,
     PALSOV,
+    PROV,
     RDF,
     RDF_TYPE,
     RDFS,
@@ -119,6 +120,9 @@ _TYPE_ORDER = tuple(
 #: The types of the parts of a resource (found through it, not searched for by name).
 _PART_TYPES = frozenset({PALSOV("TimeSpan").value, PALSOV("Participation").value})
 _NAME_PROPERTIES = (_LABEL, _PREF_LABEL, DCTERMS("title").value)
+#: A source a Wikidata link's record quotes (a file at a commit): found through its record, and
+#: named after the file, so a search for a person would otherwise also find the files about them.
+_QUOTED_FROM = PROV("wasQuotedFrom").value
 
 
 @dataclass(frozen=True)
@@ -403,10 +407,14 @@ class SiteModel:
 
     def search_entries(self) -> list[SearchEntry]:
         """A resource or concept for each document that has a name of its own (a label, not a quote)
-        and is not a part of another (a time span), with its other names."""
+        and is not a part of another (a time span) nor a link record's source, with its other names."""
         entries = []
         for document in self.documents:
-            if any(self.values(document, p) for p in _NAME_PROPERTIES) and not _PART_TYPES & set(self.types(document)):
+            if (
+                any(self.values(document, p) for p in _NAME_PROPERTIES)
+                and not _PART_TYPES & set(self.types(document))
+                and not self.values(document, _QUOTED_FROM)
+            ):
                 entries.append(SearchEntry(document, self.label(document), self.kind(document), self.names(document)))
         return entries
 
