@@ -65,6 +65,7 @@ OVERVIEWS = [
 ]
 RESOURCES = {
     "id/actor": "/id/actor/soviet-union",
+    "id/agent": "/id/agent/palsov-developers",
     "id/document": "/id/document/united-nations-partition-plan-for-palestine",
     "id/event": "/id/event/abdullah-hourani-criticises-soviet-policy",
     "id/evidence": "/id/evidence/abdullah-hourani-criticises-soviet-policy",

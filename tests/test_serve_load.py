@@ -104,7 +104,7 @@ def test_load_replaces_the_graph_with_exactly_the_build(project: Project, kg: Kn
         result = run_palsov("load", "--endpoint", f"{base}/store", "--graph", GRAPH, cwd=project.root)
         assert result.returncode == 0, result.stderr
         assert graph_triples(base, GRAPH) == as_stored(list(kg.all_triples()))
-        assert f"loaded {len(kg.all_triples())} triples, the merged graph, into {GRAPH}" in result.stdout
+        assert f"loaded {len(set(kg.all_triples()))} triples, the merged graph, into {GRAPH}" in result.stdout
 
 
 def test_a_refused_load_leaves_the_graph_as_it_was(project: Project, tmp_path: Path) -> None:
