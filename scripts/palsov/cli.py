@@ -116,9 +116,9 @@ def cli() -> None:
 
 
 def _print_version(context: click.Context) -> None:
-    from .runtime.versions import palsov_version
+    from .runtime.versions import version_line
 
-    click.echo(f"palsov, version {palsov_version()}")
+    click.echo(version_line())
     context.exit()
 
 
