@@ -26,9 +26,11 @@ from palsov.validation.engines import ENGINES
 NEVER = ("rdflib", "rich", "importlib.metadata", "edtf", "pyshacl", "matplotlib", "pylode", "httpx")
 
 
-def imported(*args: str, cwd: os.PathLike, command: tuple[str, ...] = (sys.executable, "-m", "palsov")) -> set[str]:
+def imported(
+    *args: str, cwd: os.PathLike, command: tuple[str, ...] = (sys.executable, "-m", "palsov"), **env_vars: str
+) -> set[str]:
     """The top-level packages the command `palsov ARGS` imported, in its own process."""
-    env = {k: v for k, v in os.environ.items() if k != "PALSOV_ROOT"}
+    env = {**{k: v for k, v in os.environ.items() if k != "PALSOV_ROOT"}, **env_vars}
     completed = subprocess.run(
         [command[0], "-X", "importtime", *command[1:], *args],
         cwd=cwd,
@@ -89,10 +91,18 @@ def test_the_console_script_is_the_entry_point_tested() -> None:
         assert tomllib.load(file)["project"]["scripts"] == {"palsov": "palsov.__main__:main"}
 
 
-def test_a_command_that_needs_a_library_still_imports_it(project: Project) -> None:
-    """The check can fail: `validate` does read EDTF values, and a table of results is drawn by rich."""
-    assert "edtf" in imported("validate", cwd=project.root)
+def test_a_command_that_needs_a_library_still_imports_it(project: Project, tmp_path: Path) -> None:
+    """The check can fail: `validate` does read EDTF values it has not read before (none are in an
+    empty cache), and a table of results is drawn by rich."""
+    assert "edtf" in imported("validate", cwd=project.root, PALSOV_CACHE_DIR=str(tmp_path))
     assert "rich" in imported("query", "cq-timeline", "--format", "table", cwd=project.root)
+
+
+def test_validate_from_the_cache_imports_no_edtf_parser(project: Project, tmp_path: Path) -> None:
+    """The shapes checked and compiled, and every EDTF value read, by an earlier run (runtime/cache.py)."""
+    imported("validate", cwd=project.root, PALSOV_CACHE_DIR=str(tmp_path))
+    again = imported("validate", cwd=project.root, PALSOV_CACHE_DIR=str(tmp_path))
+    assert "palsov.validation.checks" in again and "edtf" not in again and "pyparsing" not in again
 
 
 def test_the_engines_the_command_line_offers_are_the_engines() -> None:
