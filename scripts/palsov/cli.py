@@ -138,7 +138,7 @@ def build(strict: bool, jobs: int | None) -> None:
     checked = check(project)
     _print_pairs("palsov build", [*checked.stats.rows(), ("validation", checked.report.summary())])
     written = write(checked, strict=strict, workers=jobs)
-    console.print(f"wrote {len(written)} files to {project.dist_dir}")
+    click.echo(f"wrote {len(written)} files to {project.dist_dir}")  # not rich: 10 ms to import, for one line
 
 
 @cli.command()
