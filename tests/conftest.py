@@ -21,6 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("ontology", "data", "shapes", "queries")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_of_the_session(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """palsov's cache (runtime/cache.py) in a folder of the session's, for every process it starts,
+    not the user's."""
+    os.environ["PALSOV_CACHE_DIR"] = str(tmp_path_factory.mktemp("palsov-cache"))
+
+
 @pytest.fixture(scope="session")
 def project() -> Project:
     return Project(ROOT)

@@ -10,9 +10,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 
+import palsov
 from palsov.project import Project
 from palsov.validation import ENGINE_NAMES
 from palsov.validation.engines import ENGINES
@@ -23,11 +26,13 @@ from palsov.validation.engines import ENGINES
 NEVER = ("rdflib", "rich", "importlib.metadata", "edtf", "pyshacl", "matplotlib", "pylode", "httpx")
 
 
-def imported(*args: str, cwd: os.PathLike) -> set[str]:
+def imported(
+    *args: str, cwd: os.PathLike, command: tuple[str, ...] = (sys.executable, "-m", "palsov"), **env_vars: str
+) -> set[str]:
     """The top-level packages the command `palsov ARGS` imported, in its own process."""
-    env = {k: v for k, v in os.environ.items() if k != "PALSOV_ROOT"}
+    env = {**{k: v for k, v in os.environ.items() if k != "PALSOV_ROOT"}, **env_vars}
     completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "palsov", *args],
+        [command[0], "-X", "importtime", *command[1:], *args],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -46,8 +51,8 @@ def imported(*args: str, cwd: os.PathLike) -> set[str]:
 
 @pytest.mark.parametrize(
     "args",
-    [("--version",), ("stats",), ("query", "cq-timeline", "--format", "csv")],
-    ids=["version", "stats", "query-csv"],
+    [("stats",), ("query", "cq-timeline", "--format", "csv"), ("--version", "stats")],
+    ids=["stats", "query-csv", "version-through-click"],
 )
 def test_a_quick_command_imports_no_slow_library(project: Project, args: tuple[str, ...]) -> None:
     found = imported(*args, cwd=project.root)
@@ -55,15 +60,49 @@ def test_a_quick_command_imports_no_slow_library(project: Project, args: tuple[s
     assert sorted(set(NEVER) & found) == []
 
 
-def test_version_imports_neither_the_store_nor_the_project(project: Project) -> None:
-    found = imported("--version", cwd=project.root)
-    assert "pyoxigraph" not in found and "palsov.project" not in found
+#: The two ways the command starts: `python -m palsov`, and the console script pip writes, which
+#: calls the entry point pyproject.toml names (palsov.__main__:main) and nothing else.
+ENTRY_POINTS = {
+    "python -m palsov": (sys.executable, "-m", "palsov"),
+    "console script": (sys.executable, "-c", "import sys; from palsov.__main__ import main; sys.exit(main())"),
+}
 
 
-def test_a_command_that_needs_a_library_still_imports_it(project: Project) -> None:
-    """The check can fail: `validate` does read EDTF values, and pySHACL's engine is pySHACL."""
-    assert "edtf" in imported("validate", cwd=project.root)
-    assert {"pyshacl", "rdflib"} <= imported("validate", "--engine", "pyshacl", cwd=project.root)
+@pytest.mark.parametrize("command", ENTRY_POINTS.values(), ids=ENTRY_POINTS.keys())
+def test_version_is_answered_before_click_is_imported(project: Project, command: tuple[str, ...]) -> None:
+    found = imported("--version", cwd=project.root, command=command)
+    assert "palsov.runtime.signals" in found  # the check read the imports of palsov's start-up
+    assert sorted({"click", "palsov.cli", "pyoxigraph", "palsov.project", "typing", *NEVER} & found) == []
+
+
+def test_the_early_version_is_the_line_click_prints(project: Project) -> None:
+    """`palsov --version` alone is answered by palsov.__main__; with anything after it, click's
+    eager option answers: one line either way."""
+    lines = set()
+    for args in (("--version",), ("--version", "stats")):
+        for command in ENTRY_POINTS.values():
+            completed = subprocess.run([*command, *args], cwd=project.root, capture_output=True, text=True, check=True)
+            lines.add(completed.stdout)
+    assert lines == {f"palsov, version {palsov.__version__}\n"}
+
+
+def test_the_console_script_is_the_entry_point_tested() -> None:
+    with open(Path(__file__).parents[1] / "pyproject.toml", "rb") as file:
+        assert tomllib.load(file)["project"]["scripts"] == {"palsov": "palsov.__main__:main"}
+
+
+def test_a_command_that_needs_a_library_still_imports_it(project: Project, tmp_path: Path) -> None:
+    """The check can fail: `validate` does read EDTF values it has not read before (none are in an
+    empty cache), and a table of results is drawn by rich."""
+    assert "edtf" in imported("validate", cwd=project.root, PALSOV_CACHE_DIR=str(tmp_path))
+    assert "rich" in imported("query", "cq-timeline", "--format", "table", cwd=project.root)
+
+
+def test_validate_from_the_cache_imports_no_edtf_parser(project: Project, tmp_path: Path) -> None:
+    """The shapes checked and compiled, and every EDTF value read, by an earlier run (runtime/cache.py)."""
+    imported("validate", cwd=project.root, PALSOV_CACHE_DIR=str(tmp_path))
+    again = imported("validate", cwd=project.root, PALSOV_CACHE_DIR=str(tmp_path))
+    assert "palsov.validation.checks" in again and "edtf" not in again and "pyparsing" not in again
 
 
 def test_the_engines_the_command_line_offers_are_the_engines() -> None:

@@ -7,12 +7,15 @@ imported until one is called, so that `import palsov` and the command's start-up
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
-
 from .runtime.versions import PALSOV_VERSION as __version__
 
+#: typing.TYPE_CHECKING without importing typing, which is most of `palsov --version` (mypy reads
+#: any TYPE_CHECKING as true).
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from pathlib import Path  # at run time only where a path is made: `palsov --version` needs none
+
     from .project import Project
     from .publish.build import BuildResult
     from .validation.report import Report
@@ -21,6 +24,8 @@ __all__ = ["__version__", "build", "export", "validate"]
 
 
 def _project(project: Project | Path | str | None) -> Project:
+    from pathlib import Path
+
     from .project import Project, find_project
 
     if project is None:

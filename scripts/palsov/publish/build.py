@@ -15,7 +15,9 @@ is the previous build, file for file, or the new one, never a mixture.
 from __future__ import annotations
 
 import hashlib
+import importlib.resources
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,7 @@ from ..queries.saved import SavedQuery, find_query, saved_queries
 from ..rdf.files import carry, replaced_folder, write_atomically
 from ..rdf.graph import KnowledgeGraph
 from ..runtime.progress import stage
+from ..runtime.signals import deferred
 from ..runtime.versions import code_digest, library_versions, palsov_version
 from ..validation.report import Report
 from ..validation.validate import require_conforming, validate_project
@@ -35,6 +38,7 @@ from .site.write import write_site
 
 MANIFEST = "SHA256SUMS"
 SITE = "site"
+SITE_STAMP = ".site.sha256"
 CHARTS = [f"{name}.{ext}" for name in ("timeline", "network") for ext in ("png", "svg")]
 
 
@@ -72,9 +76,11 @@ def write(checked: Checked, strict: bool = False, workers: int | None = None) ->
     """Write dist/ from data that conform, else raise NotConforming with dist/ left as it was."""
     dist = checked.project.dist_dir
     require_conforming(checked.report, f"{dist} was left as it was", strict)
-    with replaced_folder(dist) as folder:
-        written = _write_build(checked, dist, folder, workers)
-    return [dist / path.relative_to(folder) for path in written]
+    undo: list[Callable[[], None]] = []
+    with replaced_folder(dist, undo) as folder:
+        written = _write_build(checked, dist, folder, workers, undo)
+    inside = len(str(folder)) + 1  # thousands of site files: a slice, not Path.relative_to, each
+    return [dist / str(path)[inside:] for path in written]
 
 
 def build(project: Project, strict: bool = False, workers: int | None = None) -> BuildResult:
@@ -83,7 +89,9 @@ def build(project: Project, strict: bool = False, workers: int | None = None) ->
     return BuildResult(checked.stats, checked.report, write(checked, strict, workers))
 
 
-def _write_build(checked: Checked, previous: Path, folder: Path, workers: int | None) -> list[Path]:
+def _write_build(
+    checked: Checked, previous: Path, folder: Path, workers: int | None, undo: list[Callable[[], None]]
+) -> list[Path]:
     project, kg = checked.project, checked.kg
     with stage("writing the exports"):
         timeline = find_query(checked.queries, "cq-timeline").text
@@ -113,13 +121,60 @@ def _write_build(checked: Checked, previous: Path, folder: Path, workers: int | 
             lambda: charts.plot(kg, folder).written,
         )
     with stage("writing the site"):
-        # Its pages list the dumps above with their checksums; the manifest lists the dumps only.
-        site = write_site(SiteModel.of(kg), checked.context, folder / SITE, dist=folder)
+        site = _site(checked, previous, folder, undo)
     rules = w3id.write_rules(folder, w3id.target())  # the site's redirects, no download either
     manifest = folder / MANIFEST
     write_atomically(manifest, void.sha256sums(written))
     _carry_others(previous, folder)
     return [*written, manifest, *site, *rules]
+
+
+def _site(checked: Checked, previous: Path, folder: Path, undo: list[Callable[[], None]]) -> list[Path]:
+    """The site, written anew, or moved whole from the previous build when what it is made of is
+    unchanged (every file the graph is read from, the context, the code of publish/ and rdf/, the
+    assets, the versions): its thousand folders take longer to make and to remove than its pages
+    take to render. The downloads page lists the dumps just written, with their checksums: it is
+    written anew either way. Should the build fail after the move, `undo` puts the site back. The
+    manifest lists the dumps only, so _carry_others never carries the site."""
+    from .site import overviews
+    from .site import write as site_write
+    from .site.write import ASSET_FILES, DOWNLOADS
+
+    project, kg = checked.project, checked.kg
+    sources = {path: digest for part in kg.files for path, digest in _relative(project, kg.sha256(part)).items()}
+    sources["context"] = hashlib.sha256(json.dumps(checked.context, sort_keys=True).encode()).hexdigest()
+    for name in ASSET_FILES:
+        asset = importlib.resources.files(site_write.__package__).joinpath("assets", name).read_bytes()
+        sources[f"assets/{name}"] = hashlib.sha256(asset).hexdigest()
+    # The site is drawn by much of palsov (its model reads the graph; its descriptions are written
+    # by the exports' writers): its code is the source of publish/ and rdf/, whole.
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted([*(package / "publish").rglob("*.py"), *(package / "rdf").glob("*.py")]):
+        sources[f"code/{path.relative_to(package)}"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    current = stamp(sources, site_write, ("pyoxigraph",))
+    old_stamp, old_site, out = previous / SITE_STAMP, previous / SITE, folder / SITE
+    fresh = old_stamp.is_file() and old_stamp.read_text(encoding="utf-8").strip() == current
+    write_atomically(folder / SITE_STAMP, current + "\n")
+    if fresh and old_site.is_dir() and not old_site.is_symlink() and _moved(old_site, out, undo):
+        downloads = out / DOWNLOADS
+        kept = previous / f".{SITE}-{DOWNLOADS}"  # the previous build's page, for `undo`
+        with deferred():
+            os.replace(downloads, kept)
+            undo.append(lambda: os.replace(kept, downloads))  # before the site is moved back
+        write_atomically(downloads, overviews.downloads(folder))
+        return [Path(top, name) for top, _, names in sorted(os.walk(out)) for name in sorted(names)]
+    return write_site(SiteModel.of(kg), checked.context, out, dist=folder)
+
+
+def _moved(source: Path, target: Path, undo: list[Callable[[], None]]) -> bool:
+    """Move `source` to `target` (one rename), with the move back in `undo`; False where it cannot."""
+    with deferred():
+        try:
+            os.rename(source, target)
+        except OSError:
+            return False
+        undo.append(lambda: os.rename(target, source))
+    return True
 
 
 def _relative(project: Project, digests: dict[Path, str]) -> dict[str, str]:

@@ -13,7 +13,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -134,10 +134,11 @@ _RETIRED = ".old-"
 
 
 @contextmanager
-def replaced_folder(target: Path) -> Iterator[Path]:
+def replaced_folder(target: Path, undo: list[Callable[[], None]] | None = None) -> Iterator[Path]:
     """A new, empty folder beside `target` to fill; when the block succeeds it takes the place of
     `target` in one step, and the previous folder is removed. When the block fails, or a signal
-    stops the process, `target` is exactly as it was and the new folder is gone.
+    stops the process, `target` is exactly as it was and the new folder is gone: the steps the
+    block put in `undo` (moving back what it moved out of `target`) are taken first, last first.
 
     One build at a time: the parent folder is locked for the whole block, and what an earlier run
     killed with SIGKILL left behind is removed first.
@@ -151,6 +152,7 @@ def replaced_folder(target: Path) -> Iterator[Path]:
         for stale in parent.glob(f".{target.name}{_RETIRED}*"):
             shutil.rmtree(stale, ignore_errors=True)
         staging = None
+        swapped = False
         try:
             with deferred():  # made and named at once: a signal cannot leave it nameless behind
                 try:
@@ -161,12 +163,17 @@ def replaced_folder(target: Path) -> Iterator[Path]:
             yield staging
             with deferred():
                 _swap_in(staging, target)
+                swapped = True
                 shutil.rmtree(staging, ignore_errors=True)  # now the previous build
         except WriteError as error:
             raise _output_error(OSError(0, error.cause, str(error.path)), staging or parent, target) from None
         except OSError as error:
             raise _output_error(error, staging or parent, target) from None
         finally:
+            if not swapped:
+                with deferred():
+                    for step in reversed(undo or []):
+                        step()
             if staging is not None:
                 _remove_whole(staging)  # the unfinished build, if it is still there
 

@@ -3,7 +3,8 @@ description, and the stamps that decide whether a slow rendering can be reused."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+#: As in palsov/__init__.py: typing.TYPE_CHECKING, without importing typing on `palsov --version`.
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -15,6 +16,11 @@ PALSOV_VERSION = "0.1.0"
 
 def palsov_version() -> str:
     return PALSOV_VERSION
+
+
+def version_line() -> str:
+    """What `palsov --version` prints."""
+    return f"palsov, version {PALSOV_VERSION}"
 
 
 def library_versions(*names: str) -> dict[str, str]:

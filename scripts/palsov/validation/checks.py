@@ -38,16 +38,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from edtf import parse_edtf
-from edtf.parser.edtf_exceptions import EDTFParseException
-from edtf.parser.parser_classes import (
-    Interval,
-    Level1Interval,
-    Level2Interval,
-    MultipleDates,
-    OneOfASet,
-    UnspecifiedIntervalSection,
-)
 
 from ..queries.saved import SavedQuery
 from ..rdf.io import read_text
@@ -65,6 +55,8 @@ from ..rdf.vocab import (
     SPDX,
     XSD_DATE,
 )
+from ..runtime import cache as kept
+from ..runtime.versions import PALSOV_VERSION
 from .report import Result
 from .shapes import PredicatePath
 
@@ -117,8 +109,10 @@ class _Span:
 
 def edtf_results(store: ox.Store) -> Iterator[Result]:
     """One result for every EDTF value that does not parse or disagrees with its span's bounds."""
-    for span, found in sorted(_spans(store).items(), key=lambda item: str(item[0])):
-        for bound, value, message in _disagreements(found):
+    spans = sorted(_spans(store).items(), key=lambda item: str(item[0]))
+    outcomes = _outcomes({(found.edtf, found.family) for _, found in spans})
+    for span, found in spans:
+        for bound, value, message in _disagreements(found, outcomes[found.edtf, found.family]):
             yield Result(
                 focus=span,
                 source_shape=EDTF_CHECK,
@@ -156,17 +150,56 @@ def _spans(store: ox.Store) -> dict[ox.NamedNode, _Span]:
     return spans
 
 
-def _disagreements(span: _Span) -> Iterable[tuple[ox.NamedNode | None, str | None, str]]:
+#: What an EDTF value gives under a qualifier family: its bounds, or why it gives none.
+Outcome = Bounds | str
+
+
+def _outcome(edtf: str, family: ox.NamedNode | None) -> Outcome:
+    from edtf.parser.edtf_exceptions import EDTFParseException
+
     try:
-        given = given_bounds(span.edtf, span.family)
+        return given_bounds(edtf, family)
     except EDTFParseException:
-        yield None, span.edtf, f"'{span.edtf}' is not valid EDTF (ISO 8601-2), as an EDTF parser reads it."
-        return
+        return f"'{edtf}' is not valid EDTF (ISO 8601-2), as an EDTF parser reads it."
     except NotOneDate as error:
-        yield None, span.edtf, str(error)
-        return
+        return str(error)
     except ValueError:  # the parser's grammar takes any 29 February; the calendar does not
-        yield None, span.edtf, f"'{span.edtf}' names a day that does not exist."
+        return f"'{edtf}' names a day that does not exist."
+
+
+Read = tuple[str, ox.NamedNode | None]
+
+
+def _outcomes(values: set[Read]) -> dict[Read, Outcome]:
+    """The outcome of each value, kept between runs (runtime/cache.py): the EDTF parser takes
+    longer to import and to warm up than the real data take to validate, and a value's outcome
+    depends only on it, this module and the parser's code (`_edtf_made_of`)."""
+    key = _edtf_made_of()
+    known: dict[Read, Outcome] = kept.load("edtf", key) or {}
+    missing = values - known.keys()
+    if not missing:
+        return known
+    found = {**{value: known[value] for value in values - missing}, **{v: _outcome(*v) for v in missing}}
+    kept.store("edtf", key, found)
+    return found
+
+
+def _edtf_made_of() -> str:
+    import importlib.util
+
+    digest = hashlib.sha256(PALSOV_VERSION.encode())
+    spec = importlib.util.find_spec("edtf")
+    parser = Path(spec.origin).parent if spec is not None and spec.origin else None
+    code = sorted(parser.rglob("*.py")) if parser is not None else []
+    for path in [Path(__file__), *code]:
+        content = path.read_bytes()
+        digest.update(b"%d %d\0" % (len(path.name), len(content)) + path.name.encode() + content)
+    return digest.hexdigest()
+
+
+def _disagreements(span: _Span, given: Outcome) -> Iterable[tuple[ox.NamedNode | None, str | None, str]]:
+    if isinstance(given, str):
+        yield None, span.edtf, given
         return
     for bound in BOUNDS:
         expected, values = given.get(bound), span.bounds.get(bound, set())
@@ -190,6 +223,8 @@ def _disagreements(span: _Span) -> Iterable[tuple[ox.NamedNode | None, str | Non
 
 def given_bounds(edtf: str, family: ox.NamedNode | None = None) -> Bounds:
     """The bounds an EDTF value gives under a qualifier family: bound property -> ISO date."""
+    from edtf.parser.parser_classes import Interval, Level1Interval, Level2Interval, MultipleDates, OneOfASet
+
     if edtf == UNDATED:
         return {}
     normal, years = _normalised(edtf)
@@ -232,6 +267,8 @@ def _normalised(edtf: str) -> tuple[str, list[int]]:
 
 @cache
 def _parse(edtf: str) -> object:
+    from edtf import parse_edtf  # here: the check imports the parser only for a value it has not read before
+
     return parse_edtf(edtf)
 
 
@@ -243,6 +280,8 @@ def _days(part: Any, first_year: int | None, last_year: int | None) -> tuple[str
     """The first and last day a date, a set or an interval endpoint allows (None where open or
     unknown), in the source's years: its first day in the first of them, its last in the last.
     (The edtf package has no types: `part` is any of its parsed forms.)"""
+    from edtf.parser.parser_classes import UnspecifiedIntervalSection
+
     if isinstance(part, UnspecifiedIntervalSection):
         return None, None
     return _day(part.lower_strict(), first_year), _day(part.upper_strict(), last_year)

@@ -12,8 +12,10 @@ match nothing.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -31,8 +33,10 @@ from ..rdf.io import read_triples
 from ..rdf.sparql import select
 from ..rdf.terms import Term, nodes, object_of, plain, short, subject_of
 from ..rdf.vocab import SH, SHAPES_GRAPH, XSD, XSD_STRING
+from ..runtime import cache as kept
 from ..runtime.cores import usable_cores
 from ..runtime.progress import stage
+from ..runtime.versions import PALSOV_VERSION
 from .checks import Labels, edtf_results, integrity_results, source_file_results
 from .components import CompiledConstraint, Compiler, Shape
 from .report import Report, Result
@@ -45,6 +49,7 @@ class Shapes:
 
     triples: list[ox.Triple]
     files: dict[Term, Path] = field(default_factory=dict)
+    cache_key: str | None = None  # where the compiled shapes are kept once made (`compiled_from`)
 
     @cached_property
     def graph(self) -> Graph:
@@ -58,7 +63,17 @@ class Shapes:
     def compiled(self) -> list[CompiledConstraint]:
         """Every constraint as SPARQL, once the shapes graph has passed SHACL-for-SHACL."""
         self.check_well_formed()
-        return self.compiler.compile()
+        compiled = self.compiler.compile()
+        if self.cache_key is not None:
+            made = (self.triples, self.files, compiled, self.compiler.uses_shapes_graph)
+            kept.store("shapes", self.cache_key, made)
+        return compiled
+
+    @cached_property
+    def uses_shapes_graph(self) -> bool:
+        """Whether a compiled query reads the shapes graph (then loaded beside the data)."""
+        _ = self.compiled
+        return self.compiler.uses_shapes_graph
 
     @classmethod
     def read(cls, paths: Iterable[Path]) -> Shapes:
@@ -69,6 +84,22 @@ class Shapes:
                 triples.append(triple)
                 files.setdefault(subject_of(triple), path)
         return cls(triples, files)
+
+    @classmethod
+    def compiled_from(cls, paths: Iterable[Path]) -> Shapes:
+        """The shapes as `read(paths)` gives them, their constraints compiled (when first asked for)
+        as before, or taken from the cache when they were made from the same inputs (`_made_of`):
+        reading, checking and compiling take longer than validating the real data. The triples are
+        kept with the compiled queries, so that the blank nodes of both are the same nodes."""
+        paths = list(paths)
+        key = _made_of(paths)
+        found = kept.load("shapes", key)
+        if found is not None:
+            triples, files, compiled, uses_shapes_graph = found
+            shapes = cls(triples, files)
+            shapes.__dict__.update(compiled=compiled, uses_shapes_graph=uses_shapes_graph)
+            return shapes
+        return replace(cls.read(paths), cache_key=key)
 
     @cached_property
     def _shapes(self) -> dict[Term, Shape]:
@@ -141,12 +172,33 @@ class Shapes:
         return f"{path}: " if path else ""
 
 
+def _made_of(paths: list[Path]) -> str:
+    """The SHA-256 of what checked, compiled shapes are made of: each shapes file (its path and
+    bytes, in order), SHACL-for-SHACL, the code that reads, checks and compiles them (validation/
+    and rdf/), and the versions of palsov, pyoxigraph and Python (whose terms and pickles they are)."""
+    digest = hashlib.sha256(f"{PALSOV_VERSION} {ox.__version__} {sys.version}".encode())
+    package = Path(__file__).resolve().parents[1]
+    code = sorted([*(package / "validation").glob("*.py"), *(package / "rdf").glob("*.py")])
+    for path in [*paths, _shacl_for_shacl_file(), *code]:
+        try:
+            content = path.read_bytes()
+        except OSError:
+            content = b"unreadable"  # read_triples says why, when the shapes are read
+        digest.update(b"%d %s %d\0" % (len(str(path).encode()), str(path).encode(), len(content)))
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def _shacl_for_shacl_file() -> Path:
+    spec = importlib.util.find_spec("pyshacl")
+    assert spec is not None and spec.submodule_search_locations
+    return Path(spec.submodule_search_locations[0]) / "assets" / "shacl-shacl.ttl"
+
+
 @cache
 def shacl_for_shacl() -> Shapes:
     """The W3C's shapes of SHACL itself (SHACL Appendix C), from pySHACL's copy, without importing it."""
-    spec = importlib.util.find_spec("pyshacl")
-    assert spec is not None and spec.submodule_search_locations
-    shapes = Shapes.read([Path(spec.submodule_search_locations[0]) / "assets" / "shacl-shacl.ttl"])
+    shapes = Shapes.read([_shacl_for_shacl_file()])
     shapes.__dict__["compiled"] = shapes.compiler.compile()  # trusted: not checked against itself
     return shapes
 
@@ -171,7 +223,7 @@ def validate(
     store = kg.store
     if engine == "sparql":
         compiled = shapes.compiled
-        if shapes.compiler.uses_shapes_graph:
+        if shapes.uses_shapes_graph:
             store.extend(ox.Quad(t.subject, t.predicate, t.object, SHAPES_GRAPH) for t in shapes.triples)
     with ThreadPoolExecutor(usable_cores(), thread_name_prefix="palsov-validate") as pool:
         checks: list[Callable[[], list[Result]]] = [
@@ -203,7 +255,7 @@ def validate_project(
     with stage("validating the data against the shapes and the checks"):
         return validate(
             kg,
-            Shapes.read(project.shape_files()),
+            Shapes.compiled_from(project.shape_files()),
             source_file=project.source_text if data_files is None else None,
             integrity_queries=[q for q in queries if q.is_violation_check],
             engine=engine,
@@ -212,7 +264,7 @@ def validate_project(
 
 def validate_files(shape_files: list[Path], data_files: list[Path], engine: str = "sparql") -> Report:
     """Any data against any shapes graph, as pySHACL's command line does: nothing of the project."""
-    return validate(KnowledgeGraph(data_files=data_files), Shapes.read(shape_files), engine=engine)
+    return validate(KnowledgeGraph(data_files=data_files), Shapes.compiled_from(shape_files), engine=engine)
 
 
 # ---------------------------------------------------------------------- validate, then act

@@ -30,7 +30,8 @@ from .pages import reader_page, resource_page
 #: The context at its own IRI (rdf.vocab.CONTEXT), the same bytes as dist/context.jsonld.
 CONTEXT = PurePosixPath(CONTEXT_FILE)
 SEARCH_INDEX = PurePosixPath("search.json")
-_ASSET_FILES = ("site.css", "site.js")
+DOWNLOADS = PurePosixPath("downloads.html")
+ASSET_FILES = ("site.css", "site.js")
 
 
 class Description:
@@ -97,11 +98,11 @@ def _render_site(model: SiteModel, context: dict, dist: Path | None) -> Iterator
         ("search.html", overviews.search),
     ):
         yield PurePosixPath(name), render(model)
-    yield PurePosixPath("downloads.html"), overviews.downloads(dist)
+    yield DOWNLOADS, overviews.downloads(dist)
     index = json.dumps(overviews.search_index(model), ensure_ascii=False, sort_keys=True) + "\n"
     yield SEARCH_INDEX, index.encode()
     yield CONTEXT, dumps({"@context": context})
-    for name in _ASSET_FILES:
+    for name in ASSET_FILES:
         yield ASSETS / name, files(__package__).joinpath("assets", name).read_bytes()
 
 
