@@ -29,7 +29,13 @@ NEVER = ("rdflib", "rich", "importlib.metadata", "edtf", "pyshacl", "matplotlib"
 def imported(
     *args: str, cwd: os.PathLike, command: tuple[str, ...] = (sys.executable, "-m", "palsov"), **env_vars: str
 ) -> set[str]:
-    """The top-level packages the command `palsov ARGS` imported, in its own process."""
+    """The modules and top-level packages the command `palsov ARGS` imported, in its own process,
+    beyond what the interpreter imports before any command (a site's .pth files may import typing,
+    say: not the command's doing)."""
+    return _imports(command, args, cwd, env_vars) - _imports((sys.executable, "-c", "print()"), (), cwd, env_vars)
+
+
+def _imports(command: tuple[str, ...], args: tuple[str, ...], cwd: os.PathLike, env_vars: dict[str, str]) -> set[str]:
     env = {**{k: v for k, v in os.environ.items() if k != "PALSOV_ROOT"}, **env_vars}
     completed = subprocess.run(
         [command[0], "-X", "importtime", *command[1:], *args],
