@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from palsov.endpoints.serve import stop
+
 from .services import missing, require_service
 
 APACHE = "/usr/sbin/apache2"
@@ -90,10 +92,5 @@ def apache_server(root: Path, port: int, extra: str = "") -> Iterator[str]:
                 time.sleep(0.05)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         shutil.rmtree(run, ignore_errors=True)

@@ -282,12 +282,7 @@ def virtuoso_server() -> Iterator[Virtuoso]:
             _wait_for_virtuoso(process, sparql, log)
             yield Virtuoso(sparql=sparql, sql_port=sql_port, folder=folder)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def _wait_for_virtuoso(process: subprocess.Popen, sparql: str, log: Path, timeout: float = 60) -> None:

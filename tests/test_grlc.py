@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from palsov.endpoints.serve import stop
 from palsov.queries.run import Results, run_embedded, with_services
 from palsov.queries.saved import SavedQuery, saved_queries
 from palsov.rdf.graph import KnowledgeGraph
@@ -111,8 +112,7 @@ def grlc(grlc_bin: Path, endpoint: str, wikidata: str, tmp_path_factory: pytest.
                 time.sleep(0.2)
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        stop(process)
         log.close()
 
 
