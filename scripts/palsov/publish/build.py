@@ -33,7 +33,7 @@ from . import charts, formats, jsonld, ontology_page, stats, void, w3id
 from .site.model import SiteModel
 from .site.write import write_site
 
-MANIFEST = "SHA256SUMS"
+MANIFEST = void.MANIFEST
 SITE = "site"
 CHARTS = [f"{name}.{ext}" for name in ("timeline", "network") for ext in ("png", "svg")]
 
@@ -112,12 +112,12 @@ def _write_build(checked: Checked, previous: Path, folder: Path, workers: int | 
             CHARTS,
             lambda: charts.plot(kg, folder).written,
         )
-    with stage("writing the site"):
-        # Its pages list the dumps above with their checksums; the manifest lists the dumps only.
-        site = write_site(SiteModel.of(kg), checked.context, folder / SITE, dist=folder)
-    rules = w3id.write_rules(folder, w3id.target())  # the site's redirects, no download either
-    manifest = folder / MANIFEST
+    manifest = folder / MANIFEST  # the dumps above: the site publishes what it lists, and it
     write_atomically(manifest, void.sha256sums(written))
+    site_url = w3id.target()
+    with stage("writing the site"):
+        site = write_site(SiteModel.of(kg), checked.context, folder / SITE, folder, site_url=site_url)
+    rules = w3id.write_rules(folder, site_url)
     _carry_others(previous, folder)
     return [*written, manifest, *site, *rules]
 
