@@ -259,7 +259,9 @@ def test_palsov_site_before_any_build_makes_dist_and_lists_no_download(project_c
     assert result.returncode == 0, result.stderr
     site = project_copy.dist_dir / "site"
     assert (site / "index.html").is_file() and not (site / DOWNLOADS_FOLDER).exists()
-    assert "No dumps were built beside this site." in (site / "downloads.html").read_text(encoding="utf-8")
+    assert "No build yet: <code>palsov build</code> writes the dumps" in (site / "downloads.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_an_output_folder_with_no_parent_is_named_plainly(tmp_path: Path) -> None:

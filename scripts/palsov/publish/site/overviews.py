@@ -270,7 +270,7 @@ def downloads(files: list[Path]) -> bytes:
         '<table><thead><tr><th scope="col">File</th><th scope="col">Bytes</th><th scope="col">SHA-256</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
         if rows
-        else "<p>No dumps were built beside this site.</p>"
+        else "<p>No build yet: <code>palsov build</code> writes the dumps, and this page lists them.</p>"
     )
     body = (
         "<h1>Downloads</h1><p>Every dump of the graph the build wrote, with its size and SHA-256 (as in "
