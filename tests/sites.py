@@ -23,11 +23,13 @@ def _page(title: str) -> str:
 
 
 def write_site(kg: KnowledgeGraph, root: Path) -> Path:
-    """The pages of RESOURCES with their descriptions from the graph, a home page and a 404 page."""
+    """The pages of RESOURCES with their descriptions from the graph, a home page, a 404 page and a download."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "index.html").write_text(_page("palsov"), encoding="utf-8")
     (root / "404.html").write_text(_page("Not found"), encoding="utf-8")
     (root / "style.css").write_text("body { font-family: serif; }\n", encoding="utf-8")
+    (root / "dist").mkdir()  # a download at its IRI, https://w3id.org/palsov/dist/palsov.ttl
+    (root / "dist" / "palsov.ttl").write_text("<https://w3id.org/palsov/> a <http://rdfs.org/ns/void#Dataset> .\n")
     for path in RESOURCES:
         folder = root / path
         folder.mkdir(parents=True)

@@ -7,6 +7,7 @@ internal link; the reader, the search and the timeline at work; accessibility by
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import signal
@@ -91,19 +92,7 @@ RESOURCES = {
 NOT_FOUND = "/id/actor/no-such-actor"
 
 
-def _known_defect(path: str, reason: str) -> object:
-    return pytest.param(path, marks=pytest.mark.xfail(strict=True, reason=reason))
-
-
-#: Defects of the pages these tests found, left to the site's own work (strict: a fix fails this
-#: mark, and then the mark goes).
-PAGE_TYPES = [
-    *[path for path in OVERVIEWS if path != "/network.html"],
-    _known_defect("/network.html", "axe nested-interactive [serious]: focusable links inside a focusable <svg>"),
-    *[path for path in RESOURCES.values() if path != "/id/source/article"],
-    _known_defect("/id/source/article", "axe link-name [serious]: quote links with no text (empty spans)"),
-    _known_defect(NOT_FOUND, "404.html links its style sheet relative to the top, so it is lost below it"),
-]
+PAGE_TYPES = [*OVERVIEWS, *RESOURCES.values(), NOT_FOUND]
 SEVERE = ("serious", "critical")
 
 
@@ -163,16 +152,14 @@ def open_page(browser: Any, site: str) -> Iterator[Any]:
         own = urllib.parse.urljoin(site, path)
 
         def failed_response(response: Any) -> None:
-            if response.status < 400 or response.url.endswith("/favicon.ico"):
-                return  # the browser asks for a favicon by itself; the page asked for none
+            if response.status < 400:
+                return
             if not (response.url.split("#")[0] == own.split("#")[0] and response.status == expect_status):
                 visit.problems.append(f"HTTP {response.status} for {response.url}")
 
         def console(message: Any) -> None:
             if message.type in ("error", "warning"):
                 text = message.text
-                if "favicon.ico" in message.location.get("url", ""):
-                    return
                 if expect_status != 200 and f"status of {expect_status}" in text:
                     return  # the page's own 404, which is what was asked
                 visit.problems.append(f"console {message.type}: {text} ({message.location.get('url')})")
@@ -392,24 +379,44 @@ def crawl(site: str) -> Crawl:
     return Crawl(pages, broken)
 
 
-def _dump_link(page: str, link: str) -> bool:
-    """The downloads page links the dumps beside the site in dist/ (`../palsov.ttl`)."""
-    return page.endswith("/downloads.html") and link.startswith("../")
-
-
 def test_the_crawl_finds_no_broken_internal_link(crawl: Crawl) -> None:
     assert len(crawl.pages) > 500, len(crawl.pages)
-    broken = sorted({f"{page}: {link} -> {why}" for page, link, why in crawl.broken if not _dump_link(page, link)})
+    broken = sorted({f"{page}: {link} -> {why}" for page, link, why in crawl.broken})
     assert not broken, f"{len(broken)} broken links, among them:\n" + "\n".join(broken[:40])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="downloads.html links the dumps as ../palsov.ttl, beside dist/site/: neither palsov serve nor a "
-    "published copy of dist/site/ has them there",
-)
-def test_the_downloads_page_links_dumps_the_server_has(crawl: Crawl) -> None:
-    assert not [link for page, link, _ in crawl.broken if _dump_link(page, link)]
+#: What each download is served as: its format's media type (SHA256SUMS is text for `sha256sum -c`).
+DUMP_MEDIA_TYPES = {
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".nq": "application/n-quads",
+    ".trig": "application/trig",
+    ".rdf": "application/rdf+xml",
+    ".jsonld": "application/ld+json",
+    ".tsv": "text/tab-separated-values",
+    ".html": "text/html",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    "": "text/plain",
+}
+
+
+def test_every_dump_on_the_downloads_page_is_served_with_its_media_type_and_checksum(crawl: Crawl, site: str) -> None:
+    downloads = f"{site}/downloads.html"
+    links = [urllib.parse.urljoin(downloads, link) for link in crawl.pages[downloads].links]
+    dumps = [link for link in links if link.startswith(f"{site}/dist/")]
+    names = [urllib.parse.unquote(link.rsplit("/", 1)[1]) for link in dumps]
+    assert {"palsov.ttl", "palsov.jsonld", "void.ttl", "SHA256SUMS"} <= set(names), names
+    with httpx.Client(timeout=30) as client:
+        manifest = client.get(f"{site}/dist/SHA256SUMS")
+        sums = dict(line.split("  ", 1)[::-1] for line in manifest.text.splitlines())
+        assert sorted(sums) == sorted(name for name in names if name != "SHA256SUMS")
+        for url, name in zip(dumps, names, strict=True):
+            answer = client.get(url)
+            assert answer.status_code == 200, url
+            assert answer.headers["Content-Type"].split(";")[0] == DUMP_MEDIA_TYPES[Path(name).suffix], url
+            if name != "SHA256SUMS":
+                assert hashlib.sha256(answer.content).hexdigest() == sums[name], url
 
 
 def test_the_browser_tests_load_every_kind_of_page(crawl: Crawl) -> None:

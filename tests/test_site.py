@@ -17,17 +17,21 @@ import pyoxigraph as ox
 import pytest
 from pyld import jsonld
 
+from palsov.errors import InputError
 from palsov.project import Project
 from palsov.publish.jsonld import context_path, load_context
-from palsov.publish.site.layout import RDF_FORMS, Form, file
+from palsov.publish.site.layout import DOWNLOADS_FOLDER, RDF_FORMS, Form, file, folder
 from palsov.publish.site.model import SiteModel
 from palsov.publish.site.write import write_site
+from palsov.publish.void import sha256sums
+from palsov.rdf.files import replaced_folder
 from palsov.rdf.graph import KnowledgeGraph
 from palsov.rdf.vocab import BASE, CONTEXT, ID
 
 from .conftest import ROOT, run_palsov
 
 SOVIET_UNION = ID + "actor/soviet-union"
+PUBLISHED = "https://example.org/palsov-site/"  # where the site is published, for its 404 page
 
 
 class Page(HTMLParser):
@@ -95,8 +99,11 @@ def model() -> SiteModel:
 def site(model: SiteModel, tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
     (dist / "palsov.ttl").write_bytes(b"# a dump\n")
+    (dist / "bench.json").write_bytes(b"{}\n")  # another command's, not the build's
+    (dist / "SHA256SUMS").write_text(sha256sums([dist / "palsov.ttl"]), encoding="utf-8")
     out = dist / "site"
-    write_site(model, load_context(context_path(Project(ROOT).ontology_dir)), out, dist)
+    context = load_context(context_path(Project(ROOT).ontology_dir))
+    write_site(model, context, out, dist, site_url=PUBLISHED)
     return out
 
 
@@ -128,15 +135,32 @@ def test_every_internal_link_resolves_to_a_file_and_every_fragment_to_an_id(site
             target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
             if target.is_dir():
                 target = target / "index.html"
-            # The downloads page links the dumps beside the site, in dist/.
             if (
                 not target.is_file()
-                or not target.is_relative_to(site.parent)
+                or not target.is_relative_to(site)
                 or (parts.fragment and target.suffix == ".html" and parts.fragment not in pages[target].ids)
             ):
                 broken.append((str(path.relative_to(site)), href))
     assert broken == []
     assert sum(len(p.links) for p in pages.values()) > 20_000  # the crawl did read the pages
+
+
+def test_the_404_page_links_from_the_published_root_so_that_it_works_at_any_depth(site: Path) -> None:
+    page = Page((site / "404.html").read_text(encoding="utf-8"))
+    links = [href for href in page.links + page.resources if not href.startswith(("#", "data:"))]
+    assert page.resources == [] and f"{PUBLISHED}index.html" in links  # its style is in the page
+    assert all(href.startswith(PUBLISHED) for href in links), links
+    assert all((site / unquote(href.removeprefix(PUBLISHED))).is_file() for href in links), links
+
+
+def test_the_site_publishes_the_build_s_dumps_at_their_iris_as_hard_links(site: Path) -> None:
+    dist = site.parent
+    published = site / DOWNLOADS_FOLDER
+    assert sorted(p.name for p in published.iterdir()) == ["SHA256SUMS", "palsov.ttl"]  # not bench.json
+    assert (published / "palsov.ttl").stat().st_ino == (dist / "palsov.ttl").stat().st_ino
+    assert folder(BASE + "dist/palsov.ttl") == DOWNLOADS_FOLDER / "palsov.ttl"
+    downloads = Page((site / "downloads.html").read_text(encoding="utf-8"))
+    assert [h for h in downloads.links if h.startswith("dist/")] == ["dist/SHA256SUMS", "dist/palsov.ttl"]
 
 
 def test_no_page_loads_anything_from_elsewhere_and_each_has_one_h1_and_a_language(pages: dict) -> None:
@@ -229,6 +253,25 @@ def _tree(folder_path: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder_path)): p.read_bytes() for p in sorted(folder_path.rglob("*")) if p.is_file()}
 
 
+def test_palsov_site_before_any_build_makes_dist_and_lists_no_download(project_copy: Project) -> None:
+    assert not project_copy.dist_dir.exists()
+    result = run_palsov("site", cwd=project_copy.root)
+    assert result.returncode == 0, result.stderr
+    site = project_copy.dist_dir / "site"
+    assert (site / "index.html").is_file() and not (site / DOWNLOADS_FOLDER).exists()
+    assert "No build yet: <code>palsov build</code> writes the dumps" in (site / "downloads.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_an_output_folder_with_no_parent_is_named_plainly(tmp_path: Path) -> None:
+    with (
+        pytest.raises(InputError, match=r"missing: no such folder to write site in$"),
+        replaced_folder(tmp_path / "missing" / "site"),
+    ):
+        pass
+
+
 def test_palsov_site_writes_the_same_bytes_whatever_the_hash_seed(project_copy: Project) -> None:
     trees = []
     for seed in ("1", "2"):
@@ -254,7 +297,17 @@ def test_palsov_build_writes_the_site_with_its_downloads(project_copy: Project) 
     dist = project_copy.dist_dir
     sums = dict(line.split("  ")[::-1] for line in (dist / "SHA256SUMS").read_text(encoding="utf-8").splitlines())
     downloads = Page((dist / "site" / "downloads.html").read_text(encoding="utf-8"))
-    assert "../palsov.ttl" in downloads.links and sums["palsov.ttl"] in downloads.text
+    assert "dist/palsov.ttl" in downloads.links and sums["palsov.ttl"] in downloads.text
+    assert "dist/SHA256SUMS" in downloads.links
+    # every distribution's dcat:downloadURL in void.ttl is a file of the site, the build's own
+    void = ox.Store()
+    void.load(path=str(dist / "void.ttl"), format=ox.RdfFormat.TURTLE)
+    download_url = ox.NamedNode("http://www.w3.org/ns/dcat#downloadURL")
+    urls = [q.object.value for q in void.quads_for_pattern(None, download_url, None)]
+    assert len(urls) >= 5
+    for url in urls:
+        published = dist / "site" / folder(url)
+        assert published.stat().st_ino == (dist / published.name).stat().st_ino, url
     assert "void.ttl" in downloads.text
     assert (dist / "site" / "id" / "actor" / "soviet-union" / "index.ttl").is_file()
     assert not any(name.startswith("site/") for name in sums)  # the manifest lists the dumps

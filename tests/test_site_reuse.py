@@ -36,6 +36,17 @@ def test_an_unchanged_site_is_moved_and_its_downloads_page_lists_the_new_dumps(
     listed = (project_copy.dist_dir / "site" / "downloads.html").read_text(encoding="utf-8")
     assert hashlib.sha256((project_copy.dist_dir / "palsov.nt").read_bytes()).hexdigest() in listed
     assert inode(project_copy, Path("site") / "downloads.html") != downloads_page  # written anew
+    for dump in ("palsov.nt", "SHA256SUMS", "void.ttl"):  # the new build's dumps, not the old ones
+        assert inode(project_copy, Path("site") / "dist" / dump) == inode(project_copy, Path(dump)), dump
+
+
+def test_a_new_site_url_writes_the_site_anew(project_copy: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(project_copy)
+    page = inode(project_copy, PAGE)
+    monkeypatch.setenv("PALSOV_SITE_URL", "https://example.org/elsewhere/")
+    build(project_copy)
+    assert inode(project_copy, PAGE) != page
+    assert "https://example.org/elsewhere/" in (project_copy.dist_dir / "site" / "404.html").read_text(encoding="utf-8")
 
 
 def test_a_change_to_the_data_writes_the_site_anew(project_copy: Project) -> None:

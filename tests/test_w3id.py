@@ -3,10 +3,12 @@ the site served as a static host serves it, give the answers `palsov serve` give
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import httpx
 import pytest
@@ -14,10 +16,15 @@ import pytest
 from palsov.endpoints.serve import served, served_triples
 from palsov.endpoints.site import SiteRoute
 from palsov.errors import InputError
+from palsov.project import Project
 from palsov.publish import w3id
+from palsov.publish.jsonld import context_path, load_context
+from palsov.publish.site.model import SiteModel
+from palsov.publish.site.write import write_site as write_real_site
 from palsov.rdf.graph import KnowledgeGraph
 
 from .apache import apache_server, readable_folder
+from .conftest import ROOT
 from .servers import free_port
 from .sites import write_site
 
@@ -125,7 +132,9 @@ def test_the_base_iri_redirects_to_the_home_page(w3id_org: str, palsov_serve: st
     assert through_w3id[-1] == _ask(f"{palsov_serve}/", BROWSER)[-1]
 
 
-@pytest.mark.parametrize("path", ["id/actor/soviet-union/index.ttl", "id/actor/soviet-union/index.jsonld", "style.css"])
+@pytest.mark.parametrize(
+    "path", ["id/actor/soviet-union/index.ttl", "id/actor/soviet-union/index.jsonld", "style.css", "dist/palsov.ttl"]
+)
 def test_a_document_redirects_to_itself_in_the_published_site(path: str, w3id_org: str, palsov_serve: str) -> None:
     through_w3id = _ask(f"{w3id_org}/palsov/{path}", BROWSER)
     assert through_w3id[0][:2] == (302, f"{w3id_org}/pages/{path}")
@@ -171,3 +180,55 @@ def test_the_target_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
     assert w3id.target() == w3id.DEFAULT_TARGET
     monkeypatch.setenv(w3id.TARGET_ENV, "https://example.org/mirror/")
     assert w3id.target() == "https://example.org/mirror/"
+
+
+# ------------------------------------------------------- the real 404 page, at any depth, on both
+
+
+@pytest.fixture(scope="module")
+def real_sites(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The whole site as `palsov serve` writes it (its 404 page linking from `/`) and as the build
+    writes it for a copy published under a sub-path (its 404 page linking from that copy's URL),
+    served by palsov serve and by Apache with the 404 page GitHub Pages would serve."""
+    model, context = SiteModel.of(kg), load_context(context_path(Project(ROOT).ontology_dir))
+    served_site = tmp_path_factory.mktemp("served") / "site"
+    write_real_site(model, context, served_site, None, site_url="/")
+    root = readable_folder()
+    try:
+        port = free_port()
+        published = f"http://127.0.0.1:{port}/palsov/"
+        write_real_site(model, context, root / "palsov", None, site_url=published)
+        for path in [root, *root.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        pages = f"<Directory {root}/palsov>\n  ErrorDocument 404 /palsov/404.html\n</Directory>\n"
+        serve_port = free_port()
+        endpoint = f"http://127.0.0.1:{serve_port}/sparql"
+        with (
+            apache_server(root, port, pages),
+            served(served_triples(kg, endpoint), serve_port, site=lambda _: SiteRoute(served_site)) as (url, front),
+        ):
+            thread = threading.Thread(target=front.serve_forever, daemon=True)
+            thread.start()
+            yield {"palsov serve": f"{url}/", "apache": published}
+            front.shutdown()
+            thread.join()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.mark.parametrize("server", ["palsov serve", "apache"])
+@pytest.mark.parametrize("path", ["no-such-page", "id/actor/no-such-actor", "id/actor/soviet-union/no/such/thing"])
+def test_the_404_page_keeps_its_style_and_links_at_any_depth(
+    real_sites: dict[str, str], server: str, path: str
+) -> None:
+    site = real_sites[server]
+    answer = httpx.get(site + path, timeout=30)
+    assert answer.status_code == 404 and answer.headers["Content-Type"].startswith("text/html")
+    assert "<style>" in answer.text and 'rel="stylesheet"' not in answer.text  # nothing to lose at any depth
+    links = re.findall(r'(?:href|src|action)="([^"]*)"', answer.text)
+    targets = {urljoin(site + path, link) for link in links if not link.startswith(("#", "data:"))}
+    assert len(targets) >= 10, targets  # the navigation, the search, the licence
+    with httpx.Client(timeout=30, follow_redirects=True) as client:
+        failed = {target: client.get(target).status_code for target in sorted(targets)}
+    assert all(target.startswith(site) for target in targets), targets
+    assert {target: status for target, status in failed.items() if status != 200} == {}

@@ -291,7 +291,7 @@ def serve(port: int, timeout_s: float, allowed: tuple[str, ...]) -> None:
 
     def site(folder: Path) -> SiteRoute:  # the pages of the graph served, beside it in its folder
         dumps = project.dist_dir if project.dist_dir.is_dir() else None
-        write_site(SiteModel.of(kg), context, folder / "site", dumps)
+        write_site(SiteModel.of(kg), context, folder / "site", dumps, site_url="/")  # the site at the root
         return SiteRoute(folder / "site")
 
     try:
@@ -361,13 +361,14 @@ def plot_command() -> None:
 @cli.command("site")
 def site_command() -> None:
     """Validate, then write the static site (a page and three RDF forms per IRI) to dist/site/."""
+    from .publish import w3id
     from .publish.jsonld import context_path, load_context
     from .publish.site.write import write_into
 
     project = _project()
     kg = _conforming_graph(project)
     context = load_context(context_path(project.ontology_dir))
-    written = write_into(project.dist_dir / "site", kg, context, project.dist_dir)
+    written = write_into(project.dist_dir / "site", kg, context, project.dist_dir, site_url=w3id.target())
     console.print(f"wrote {len(written)} files to {project.dist_dir / 'site'}", highlight=False)
 
 

@@ -21,6 +21,7 @@ from ..project import Project, find_project
 from ..publish.jsonld import context_path, load_context
 from ..publish.site.model import SiteModel
 from ..publish.site.write import render_site, write_site
+from ..publish.void import downloads
 from ..rdf.graph import KnowledgeGraph
 from .corpus import write_corpus
 
@@ -49,13 +50,13 @@ def measure(project: Project, runs: int, scratch: Path) -> Figures:
         model = SiteModel.of(kg)
         _ = model.claims
         modelled.append(time.perf_counter() - start)
-        contents = [content for _, content in render_site(model, context, project.dist_dir)]
+        contents = [content for _, content in render_site(model, context, downloads(project.dist_dir), site_url="/")]
         rendered.append(time.perf_counter() - start)
         rendered_cpu.append(time.process_time() - start_cpu)
         files, size = len(contents), sum(map(len, contents))
         out = scratch / f"site-{run}"
         start = time.perf_counter()
-        write_site(SiteModel.of(kg), context, out, project.dist_dir)
+        write_site(SiteModel.of(kg), context, out, project.dist_dir, site_url="/")
         whole.append(time.perf_counter() - start)
         shutil.rmtree(out)
     median = statistics.median

@@ -6,7 +6,7 @@ site's folder for the IRI (`/id/actor/soviet-union/` for HTML, `…/index.ttl`, 
 `…/index.nt`: see `publish.negotiation` for why 303 and not 200), with `Vary: Accept` and a `Link`
 header naming every form; 406 when the client accepts none of them; 404 with the site's own page
 for an IRI the graph does not have. Files are served as they are, with their media type, never
-from outside the site's folder.
+from outside the site's folder: among them the build's downloads at their IRIs (`/dist/palsov.ttl`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from pathlib import Path
 from ..publish.negotiation import FORMS, LABELS, choose, document_url, link_header
 from ..publish.site import layout
 from ..publish.site.layout import Form
+from ..publish.void import MANIFEST
+from ..rdf.io import READABLE, rdf_format
 from .serve import Answer, Request
 
-_MEDIA_TYPES = {form.file_name.rsplit(".", 1)[1]: form.media_type for form in FORMS} | {
+_MEDIA_TYPES = {
     "css": "text/css",
     "js": "text/javascript",
     "json": "application/json",
@@ -30,11 +32,26 @@ _MEDIA_TYPES = {form.file_name.rsplit(".", 1)[1]: form.media_type for form in FO
     "txt": "text/plain",
     "map": "application/json",
 }
-_TEXT = ("text/", "application/ld+json", "application/json", "application/n-triples", "image/svg+xml")
+_BY_NAME = {MANIFEST: "text/plain"}  # the checksums of the downloads, for `sha256sum -c`
+_TEXT = (
+    "text/",
+    "application/ld+json",
+    "application/json",
+    "application/n-triples",
+    "application/n-quads",
+    "application/trig",
+    "application/rdf+xml",
+    "image/svg+xml",
+)
 
 
 def media_type(path: Path) -> str:
-    found = _MEDIA_TYPES.get(path.suffix.lstrip(".").lower()) or mimetypes.guess_type(path.name)[0]
+    """A file's media type: an RDF file's by its format (`rdf.io`), others by name or extension."""
+    if path.suffix.lower() in READABLE:
+        found: str | None = rdf_format(path).media_type
+    else:
+        extension = path.suffix.lstrip(".").lower()
+        found = _BY_NAME.get(path.name) or _MEDIA_TYPES.get(extension) or mimetypes.guess_type(path.name)[0]
     found = found or "application/octet-stream"
     return f"{found}; charset=utf-8" if found.startswith(_TEXT) else found
 

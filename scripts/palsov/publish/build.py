@@ -18,8 +18,10 @@ import hashlib
 import importlib.resources
 import json
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 
@@ -36,7 +38,7 @@ from . import charts, formats, jsonld, ontology_page, stats, void, w3id
 from .site.model import SiteModel
 from .site.write import write_site
 
-MANIFEST = "SHA256SUMS"
+MANIFEST = void.MANIFEST
 SITE = "site"
 SITE_STAMP = ".site.sha256"
 CHARTS = [f"{name}.{ext}" for name in ("timeline", "network") for ext in ("png", "svg")]
@@ -120,29 +122,33 @@ def _write_build(
             CHARTS,
             lambda: charts.plot(kg, folder).written,
         )
-    with stage("writing the site"):
-        site = _site(checked, previous, folder, undo)
-    rules = w3id.write_rules(folder, w3id.target())  # the site's redirects, no download either
-    manifest = folder / MANIFEST
+    manifest = folder / MANIFEST  # the dumps above: the site publishes what it lists, and it
     write_atomically(manifest, void.sha256sums(written))
+    site_url = w3id.target()
+    with stage("writing the site"):
+        site = _site(checked, previous, folder, undo, site_url)
+    rules = w3id.write_rules(folder, site_url)
     _carry_others(previous, folder)
     return [*written, manifest, *site, *rules]
 
 
-def _site(checked: Checked, previous: Path, folder: Path, undo: list[Callable[[], None]]) -> list[Path]:
+def _site(checked: Checked, previous: Path, folder: Path, undo: list[Callable[[], None]], site_url: str) -> list[Path]:
     """The site, written anew, or moved whole from the previous build when what it is made of is
     unchanged (every file the graph is read from, the context, the code of publish/ and rdf/, the
-    assets, the versions): its thousand folders take longer to make and to remove than its pages
-    take to render. The downloads page lists the dumps just written, with their checksums: it is
-    written anew either way. Should the build fail after the move, `undo` puts the site back. The
-    manifest lists the dumps only, so _carry_others never carries the site."""
+    assets, the site's URL, the versions): its thousand folders take longer to make and to remove
+    than its pages take to render. The downloads page and the downloads themselves (links to the
+    dumps just written) are made anew either way. Should the build fail after the move, `undo`
+    puts the site back as it was. The manifest lists the dumps only, so _carry_others never carries
+    the site."""
     from .site import overviews
     from .site import write as site_write
-    from .site.write import ASSET_FILES, DOWNLOADS
+    from .site.layout import DOWNLOADS_FOLDER
+    from .site.write import ASSET_FILES, DOWNLOADS, publish_downloads
 
     project, kg = checked.project, checked.kg
     sources = {path: digest for part in kg.files for path, digest in _relative(project, kg.sha256(part)).items()}
     sources["context"] = hashlib.sha256(json.dumps(checked.context, sort_keys=True).encode()).hexdigest()
+    sources["site URL"] = site_url  # the 404 page links from it
     for name in ASSET_FILES:
         asset = importlib.resources.files(site_write.__package__).joinpath("assets", name).read_bytes()
         sources[f"assets/{name}"] = hashlib.sha256(asset).hexdigest()
@@ -155,15 +161,27 @@ def _site(checked: Checked, previous: Path, folder: Path, undo: list[Callable[[]
     old_stamp, old_site, out = previous / SITE_STAMP, previous / SITE, folder / SITE
     fresh = old_stamp.is_file() and old_stamp.read_text(encoding="utf-8").strip() == current
     write_atomically(folder / SITE_STAMP, current + "\n")
+    published = void.downloads(folder)
     if fresh and old_site.is_dir() and not old_site.is_symlink() and _moved(old_site, out, undo):
-        downloads = out / DOWNLOADS
-        kept = previous / f".{SITE}-{DOWNLOADS}"  # the previous build's page, for `undo`
-        with deferred():
-            os.replace(downloads, kept)
-            undo.append(lambda: os.replace(kept, downloads))  # before the site is moved back
-        write_atomically(downloads, overviews.downloads(folder))
+        # The previous build's page and links are set aside, for `undo` (which runs last first,
+        # so they are back before the site is moved back).
+        for part in (DOWNLOADS, DOWNLOADS_FOLDER):
+            current_part, kept = out / part, previous / f".{SITE}-{part}"
+            if current_part.exists():
+                with deferred():
+                    os.replace(current_part, kept)
+                    undo.append(partial(_put_back, kept, current_part))
+        write_atomically(out / DOWNLOADS, overviews.downloads(published))
+        publish_downloads(published, out)
         return [Path(top, name) for top, _, names in sorted(os.walk(out)) for name in sorted(names)]
-    return write_site(SiteModel.of(kg), checked.context, out, dist=folder)
+    return write_site(SiteModel.of(kg), checked.context, out, folder, site_url=site_url)
+
+
+def _put_back(kept: Path, place: Path) -> None:
+    """`kept` at `place` again, in place of what the failed build put there (a folder of links)."""
+    if place.is_dir() and not place.is_symlink():
+        shutil.rmtree(place)
+    os.replace(kept, place)
 
 
 def _moved(source: Path, target: Path, undo: list[Callable[[], None]]) -> bool:

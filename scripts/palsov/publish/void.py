@@ -36,6 +36,7 @@ from ..rdf.vocab import (
 )
 from ..runtime.versions import palsov_version
 
+MANIFEST = "SHA256SUMS"  # in dist/: every file of the build but the site and the w3id rules, by SHA-256
 EXAMPLES = (
     "actor/soviet-union",
     "event/soviet-vote-for-the-un-partition-plan",
@@ -222,6 +223,16 @@ def sha256sums(paths: list[Path]) -> str:
     return "".join(f"{sha256_of(p)}  {p.name}\n" for p in sorted(paths))
 
 
+def downloads(dist: Path) -> list[Path]:
+    """The build's downloads in `dist`: the files its manifest lists, and the manifest (none
+    before a build). What other commands leave in dist/ is not the build's, and is not listed."""
+    manifest = dist / MANIFEST
+    if not manifest.is_file():
+        return []
+    names = [line.split("  ", 1)[1] for line in manifest.read_text(encoding="utf-8").splitlines() if "  " in line]
+    return sorted([*(dist / name for name in names if (dist / name).is_file()), manifest])
+
+
 __all__ = [
     "Distribution",
     "describe",
@@ -229,5 +240,6 @@ __all__ = [
     "describe_files",
     "describe_graph",
     "distribution",
+    "downloads",
     "sha256sums",
 ]

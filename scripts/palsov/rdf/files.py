@@ -200,6 +200,8 @@ def _check_target(target: Path) -> None:
         raise InputError(f"{target}: exists and is not a folder; move it away to build")
     if target.is_dir() and not os.access(target, os.W_OK):
         raise InputError(f"{target}: the output folder is read-only")
+    if not target.parent.is_dir():  # os.access says "not writable" of a folder that is not there
+        raise InputError(f"{target.parent}: no such folder to write {target.name} in")
     if not os.access(target.parent, os.W_OK):
         raise InputError(f"{target.parent}: cannot write beside the output folder (read-only)")
 

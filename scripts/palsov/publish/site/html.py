@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from html import escape
+from importlib.resources import files
 from pathlib import PurePosixPath
 
 import pyoxigraph as ox
@@ -29,6 +30,12 @@ NAVIGATION = (
     ("licence.html", "Licence"),
     ("search.html", "Search"),
 )
+
+
+@cache
+def asset(name: str) -> bytes:
+    """One of the site's own files (assets/site.css, site.js), as the package ships it."""
+    return files(__package__).joinpath("assets", name).read_bytes()
 
 
 def e(text: object) -> str:
@@ -94,31 +101,41 @@ def page(
     alternates: bool = False,
     embedded: str = "",
     script: bool = False,
+    root: str | None = None,
 ) -> bytes:
-    """A whole page: its head (title, style, RDF alternates, JSON-LD), navigation, body, footer."""
-    root = relative(here, PurePosixPath(".")) + "/"
-    root = "" if root == "./" else root
+    """A whole page: its head (title, style, RDF alternates, JSON-LD), navigation, body, footer.
+
+    Its links are relative to `here`, so that any copy of the site works, unless `root` is given:
+    the URL of the site's root, for a page served at any path (the 404 page), whose style is then
+    in the page itself, so that it loads nothing and looks the same wherever it is served."""
+    if root is None:
+        root = relative(here, PurePosixPath(".")) + "/"
+        root = "" if root == "./" else root
+        style = f'<link rel="stylesheet" href="{e(root)}{ASSETS}/site.css">'
+    else:
+        style = f"<style>\n{asset('site.css').decode()}</style>"
     links = "".join(
         f'<link rel="alternate" type="{f.media_type}" href="{f.file_name}">' for f in RDF_FORMS if alternates
     )
-    navigation = "".join(f'<li><a href="{root}{path}">{e(name)}</a></li>' for path, name in NAVIGATION)
-    scripts = f'<script src="{root}{ASSETS}/site.js" defer></script>' if script else ""
+    navigation = "".join(f'<li><a href="{e(root)}{path}">{e(name)}</a></li>' for path, name in NAVIGATION)
+    scripts = f'<script src="{e(root)}{ASSETS}/site.js" defer></script>' if script else ""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(title)} — palsov</title>\n"
-        f'<link rel="stylesheet" href="{root}{ASSETS}/site.css">\n{links}\n{embedded}\n</head>\n<body>\n'
+        '<link rel="icon" href="data:,">\n'  # no icon: the browser asks for /favicon.ico otherwise
+        f"{style}\n{links}\n{embedded}\n</head>\n<body>\n"
         '<a class="skip" href="#main">Skip to the content</a>\n'
         f'<header><nav aria-label="Site"><ul>{navigation}</ul></nav>'
-        f'<form class="search" role="search" action="{root}search.html" method="get">'
+        f'<form class="search" role="search" action="{e(root)}search.html" method="get">'
         '<label for="site-search">Search the graph</label> '
         '<input id="site-search" name="q" type="search" autocomplete="off"> '
         '<button type="submit">Search</button></form></header>\n'
         f'<main id="main">\n{body}\n</main>\n'
         "<footer><p>palsov: a knowledge graph of Palestine–Soviet Union relations (1919–1991). "
         "Data from the English Wikipedia article “Palestine–Soviet Union relations”, "
-        f'<a href="{root}licence.html">CC BY-SA 4.0</a>.</p></footer>\n'
+        f'<a href="{e(root)}licence.html">CC BY-SA 4.0</a>.</p></footer>\n'
         f"{scripts}\n</body>\n</html>\n"
     ).encode()
 

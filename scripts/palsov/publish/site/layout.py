@@ -5,7 +5,8 @@ An IRI `https://w3id.org/palsov/<path>` without a fragment is published in the f
 of the site, as `index.html` (its page) and `index.ttl`, `index.jsonld`, `index.nt` (its own
 description). A hash IRI (`…/ontology#Event`, `…/shapes#EventShape`) belongs to its document, the
 IRI before the `#`. The base IRI itself is the home page, `index.html` at the top; a request for
-anything else is answered by `404.html`.
+anything else is answered by `404.html`. The build's dumps are files at their own IRIs
+(`https://w3id.org/palsov/dist/palsov.ttl` is `dist/palsov.ttl`: `DOWNLOADS_FOLDER`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from functools import cache
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
-from palsov.rdf.vocab import BASE
+from palsov.rdf.vocab import BASE, DOWNLOADS
 
 HOME = PurePosixPath("index.html")
 NOT_FOUND = PurePosixPath("404.html")
@@ -88,3 +89,7 @@ def iri_of_folder(path: str) -> str:
     """The IRI a site folder (a request path such as `/id/actor/soviet-union/`) publishes."""
     relative = path.strip("/")
     return BASE + relative if relative else str(BASE)
+
+
+#: The folder of the build's dumps in the site, at their IRIs in rdf.vocab.DOWNLOADS (`dist`).
+DOWNLOADS_FOLDER = folder(DOWNLOADS)

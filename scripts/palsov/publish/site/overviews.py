@@ -10,7 +10,8 @@ from pathlib import Path, PurePosixPath
 from ...rdf.files import sha256_of
 from ...rdf.terms import object_of
 from ...rdf.vocab import BASE, ID, PALSOV, SOURCE_ARTICLE, VOCAB
-from .html import e, iri_href, link, page
+from .html import e, iri_href, link, page, relative
+from .layout import DOWNLOADS_FOLDER
 from .model import SiteModel, subject_iri
 from .pages import READER, claim_html
 
@@ -213,7 +214,7 @@ def network(model: SiteModel) -> bytes:
             f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}">{e(model.label(actor))}</text></a>'
         )
     svg = (
-        f'<svg class="network" viewBox="-260 0 {size + 520} {size}" role="img" aria-labelledby="network-title">'
+        f'<svg class="network" viewBox="-260 0 {size + 520} {size}" role="group" aria-labelledby="network-title">'
         f'<title id="network-title">The actor network: {len(actors)} actors, {len(edges)} links</title>'
         f"{''.join(lines)}{''.join(nodes)}</svg>"
     )
@@ -255,16 +256,13 @@ def inferences(model: SiteModel) -> bytes:
     return page(TOP, "Our inferences", body)
 
 
-def downloads(dist: Path | None) -> bytes:
+def downloads(files: list[Path]) -> bytes:
+    """The build's dumps, published in the site at their IRIs (`layout.DOWNLOADS_FOLDER`)."""
     rows = []
-    files = (
-        sorted(p for p in dist.iterdir() if p.is_file() and not p.name.startswith("."))
-        if dist and dist.is_dir()
-        else []
-    )
     for path in files:
+        href = relative(TOP, DOWNLOADS_FOLDER / path.name)
         rows.append(
-            f'<tr><td><a href="../{e(path.name)}">{e(path.name)}</a></td><td>{path.stat().st_size:,}</td>'
+            f'<tr><td><a href="{e(href)}">{e(path.name)}</a></td><td>{path.stat().st_size:,}</td>'
             f"<td><code>{sha256_of(path)}</code></td></tr>"
         )
     sssom = [p.name for p in files if "sssom" in p.name]
@@ -272,7 +270,7 @@ def downloads(dist: Path | None) -> bytes:
         '<table><thead><tr><th scope="col">File</th><th scope="col">Bytes</th><th scope="col">SHA-256</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
         if rows
-        else "<p>No dumps were built beside this site.</p>"
+        else "<p>No build yet: <code>palsov build</code> writes the dumps, and this page lists them.</p>"
     )
     body = (
         "<h1>Downloads</h1><p>Every dump of the graph the build wrote, with its size and SHA-256 (as in "
@@ -326,9 +324,12 @@ def search_index(model: SiteModel) -> list[dict]:
     ]
 
 
-def not_found() -> bytes:
+def not_found(site_url: str) -> bytes:
+    """The page for any address the site does not have, at any depth: its links are URLs from
+    `site_url`, the site's root where it is served (`palsov serve`: `/`; a published copy: its URL)."""
+    root = site_url.rstrip("/") + "/"
     body = (
         "<h1>Not found</h1><p>No resource of palsov has this address. Try the "
-        '<a href="search.html">search</a> or the <a href="index.html">home page</a>.</p>'
+        f'<a href="{e(root)}search.html">search</a> or the <a href="{e(root)}index.html">home page</a>.</p>'
     )
-    return page(TOP, "Not found", body)
+    return page(TOP, "Not found", body, root=root)

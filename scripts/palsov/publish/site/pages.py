@@ -232,7 +232,11 @@ def reader_page(model: SiteModel, description_jsonld: str) -> bytes:
         if covering:
             ids = " ".join(c.anchor for *_, c in covering)
             first = covering[0][2]
-            segment = f'<a class="quote" href="#about-{e(first.anchor)}" data-quotes="{e(ids)}">{segment}</a>'
+            if any(character.isalnum() for character in text[begin:end]):
+                # a link is named by its text: the words of the passage
+                segment = f'<a class="quote" href="#about-{e(first.anchor)}" data-quotes="{e(ids)}">{segment}</a>'
+            else:  # a space or a stop where another passage starts or ends: no link without words
+                segment = f'<span class="quote" data-quotes="{e(ids)}">{segment}</span>'
         pieces.append(anchors + segment)
     passages = []
     for *_, claim in sorted(quoted, key=lambda q: (q[0], q[1], q[2].iri)):

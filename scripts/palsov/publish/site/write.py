@@ -1,5 +1,6 @@
 """Writing the site: every document's folder (its page and its description in Turtle, JSON-LD and
-N-Triples), the source reader, the overviews, the search index and the assets.
+N-Triples), the source reader, the overviews, the search index and the assets, and the build's
+dumps at their IRIs (`dist/`), linked, not copied, from the build's folder.
 
 The site is written into a folder that nobody reads yet (the build's new dist/, or a new folder
 that then replaces dist/site/ in one step), so its files are written plainly, in a fixed order,
@@ -11,19 +12,19 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Iterator
-from importlib.resources import files
 from pathlib import Path, PurePosixPath
 
 import pyoxigraph as ox
 
-from ...rdf.files import WriteError, replaced_folder
+from ...rdf.files import WriteError, carry, replaced_folder
 from ...rdf.graph import KnowledgeGraph, sorted_ntriples
 from ...rdf.vocab import BASE, SOURCE_ARTICLE
+from .. import void
 from ..formats import turtle
 from ..jsonld import CONTEXT_FILE, Compactor, dumps
 from . import overviews
-from .html import ASSETS, relative, script_of
-from .layout import HOME, NOT_FOUND, Form, file
+from .html import ASSETS, asset, relative, script_of
+from .layout import DOWNLOADS_FOLDER, HOME, NOT_FOUND, Form, file
 from .model import SiteModel, subject_iri
 from .pages import reader_page, resource_page
 
@@ -60,19 +61,24 @@ class Description:
         return json.dumps({"@context": context, "@graph": graph}, ensure_ascii=False)
 
 
-def render_site(model: SiteModel, context: dict, dist: Path | None = None) -> Iterator[tuple[PurePosixPath, bytes]]:
-    """Every file of the site, as (path in the site, bytes), in a fixed order; `dist` is the folder
-    of the dumps the downloads page lists."""
+def render_site(
+    model: SiteModel, context: dict, downloads: list[Path], *, site_url: str
+) -> Iterator[tuple[PurePosixPath, bytes]]:
+    """Every page and asset of the site, as (path in the site, bytes), in a fixed order; `downloads` are
+    the files the downloads page lists, and `site_url` the URL of the site's root, which the 404
+    page links from (it is served at any path)."""
     # The model lives until the last page: frozen, the collector does not rescan its hundreds of
     # thousands of objects for every page (a fifth of the time at 50k triples).
     gc.freeze()
     try:
-        yield from _render_site(model, context, dist)
+        yield from _render_site(model, context, downloads, site_url)
     finally:
         gc.unfreeze()
 
 
-def _render_site(model: SiteModel, context: dict, dist: Path | None) -> Iterator[tuple[PurePosixPath, bytes]]:
+def _render_site(
+    model: SiteModel, context: dict, downloads: list[Path], site_url: str
+) -> Iterator[tuple[PurePosixPath, bytes]]:
     description = Description(model, context)
     for document in model.documents:
         html_path = file(document, Form.HTML)
@@ -87,7 +93,7 @@ def _render_site(model: SiteModel, context: dict, dist: Path | None) -> Iterator
         elif document != BASE:
             yield html_path, resource_page(model, document, embedded)
     yield HOME, overviews.home(model)
-    yield NOT_FOUND, overviews.not_found()
+    yield NOT_FOUND, overviews.not_found(site_url)
     for name, render in (
         ("timeline.html", overviews.timeline),
         ("stances.html", overviews.stances),
@@ -98,19 +104,22 @@ def _render_site(model: SiteModel, context: dict, dist: Path | None) -> Iterator
         ("search.html", overviews.search),
     ):
         yield PurePosixPath(name), render(model)
-    yield DOWNLOADS, overviews.downloads(dist)
+    yield DOWNLOADS, overviews.downloads(downloads)
     index = json.dumps(overviews.search_index(model), ensure_ascii=False, sort_keys=True) + "\n"
     yield SEARCH_INDEX, index.encode()
     yield CONTEXT, dumps({"@context": context})
     for name in ASSET_FILES:
-        yield ASSETS / name, files(__package__).joinpath("assets", name).read_bytes()
+        yield ASSETS / name, asset(name)
 
 
-def write_site(model: SiteModel, context: dict, out: Path, dist: Path | None = None) -> list[Path]:
-    """Write the whole site into the empty folder `out` (see `render_site`)."""
+def write_site(model: SiteModel, context: dict, out: Path, dist: Path | None, *, site_url: str) -> list[Path]:
+    """Write the whole site into the empty folder `out` (see `render_site`), with the downloads of
+    the build in `dist` (`void.downloads`; none without a build) at their IRIs: hard links where
+    the file system allows, so that they cost no disk."""
+    published = void.downloads(dist) if dist is not None and dist.is_dir() else []
     written: list[Path] = []
     made: set[Path] = set()
-    for path, content in render_site(model, context, dist):
+    for path, content in render_site(model, context, published, site_url=site_url):
         target = out / path
         try:
             if target.parent not in made:
@@ -120,15 +129,31 @@ def write_site(model: SiteModel, context: dict, out: Path, dist: Path | None = N
         except OSError as error:
             raise WriteError(target, error.strerror or str(error)) from None
         written.append(target)
+    return [*written, *publish_downloads(published, out)]
+
+
+def publish_downloads(published: list[Path], out: Path) -> list[Path]:
+    """The build's downloads at their IRIs in the site `out` (its dist/ folder, made here): hard
+    links where the file system allows, so that they cost no disk."""
+    if published:
+        (out / DOWNLOADS_FOLDER).mkdir(parents=True, exist_ok=True)
+    written = []
+    for download in published:
+        target = out / DOWNLOADS_FOLDER / download.name
+        try:
+            carry(download, target)
+        except OSError as error:
+            raise WriteError(target, error.strerror or str(error)) from None
+        written.append(target)
     return written
 
 
-def write_into(target: Path, kg: KnowledgeGraph, context: dict, dist: Path | None) -> list[Path]:
+def write_into(target: Path, kg: KnowledgeGraph, context: dict, dist: Path | None, *, site_url: str) -> list[Path]:
     """Write the site of `kg` into a new folder that then replaces `target` in one step (`palsov site`)."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)  # dist/ before any build
     except OSError as error:
         raise WriteError(target.parent, error.strerror or str(error)) from None
     with replaced_folder(target) as staging:
-        written = write_site(SiteModel.of(kg), context, staging, dist)
+        written = write_site(SiteModel.of(kg), context, staging, dist, site_url=site_url)
     return [target / path.relative_to(staging) for path in written]
