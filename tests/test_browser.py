@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import signal
 import urllib.parse
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 
-from .conftest import ROOT
+from .conftest import PROJECT_PARTS, ROOT, run_palsov
 from .faults import palsov_process
 from .servers import free_port
 from .services import missing, require_service
@@ -101,10 +102,17 @@ SEVERE = ("serious", "critical")
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`palsov serve` on the project, as a user starts it: the site and /sparql on one port."""
+    """`palsov serve` on a copy of the project, built (so that the downloads page has the dumps
+    to publish, whatever the checkout's dist/ holds), as a user starts it: the site and /sparql on
+    one port."""
+    project = tmp_path_factory.mktemp("project")
+    for part in PROJECT_PARTS:
+        shutil.copytree(ROOT / part, project / part)
+    built = run_palsov("build", cwd=project, timeout=300)
+    assert built.returncode == 0, built.stderr
     temporary = tmp_path_factory.mktemp("serve-tmp")
     port = free_port()
-    process = palsov_process("serve", "--port", str(port), cwd=ROOT, temporary=temporary)
+    process = palsov_process("serve", "--port", str(port), cwd=project, temporary=temporary)
     try:
         for _ in range(2):
             line = process.stdout.readline() if process.stdout else ""
