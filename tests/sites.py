@@ -4,12 +4,19 @@ rules: they test how pages are found and negotiated, not the pages."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from palsov.endpoints.serve import served, served_triples
+from palsov.endpoints.site import SiteRoute
 from palsov.rdf.graph import KnowledgeGraph
 from palsov.rdf.vocab import BASE
+
+from .servers import free_port
 
 RESOURCES = ("id/actor/soviet-union", "id/actor/plo", "ontology", "ontology/0.1.0")
 DESCRIBED_BY = {"ontology/0.1.0": "ontology"}  # a version IRI, its folder's name with dots in it
@@ -41,3 +48,21 @@ def write_site(kg: KnowledgeGraph, root: Path) -> Path:
         ox.serialize(described, output=str(folder / "index.nt"), format=ox.RdfFormat.N_TRIPLES)
         ox.serialize(described, output=str(folder / "index.jsonld"), format=ox.RdfFormat.JSON_LD)
     return root
+
+
+@contextmanager
+def serving(kg: KnowledgeGraph, site: Path) -> Iterator[str]:
+    """`palsov serve`'s front in this process (a thread), with the graph `kg` at /sparql and the
+    site in the folder `site`: its base URL."""
+    port = free_port()
+    with served(served_triples(kg, f"http://127.0.0.1:{port}/sparql"), port, site=lambda _: SiteRoute(site)) as (
+        url,
+        front,
+    ):
+        thread = threading.Thread(target=front.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield url
+        finally:
+            front.shutdown()
+            thread.join()

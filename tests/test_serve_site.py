@@ -4,7 +4,6 @@ asked with an HTTP client (httpx) of a real server on 127.0.0.1."""
 from __future__ import annotations
 
 import re
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,14 +12,11 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from palsov.endpoints.serve import served, served_triples
-from palsov.endpoints.site import SiteRoute
 from palsov.publish.negotiation import FORMS, LABELS, choose, document_url
 from palsov.publish.site.layout import Form
 from palsov.rdf.graph import KnowledgeGraph
 
-from .servers import free_port
-from .sites import write_site
+from .sites import serving, write_site
 
 HTML, TURTLE, JSON_LD, N_TRIPLES = Form.HTML, Form.TURTLE, Form.JSONLD, Form.NTRIPLES
 SOVIET_UNION = "/id/actor/soviet-union"
@@ -34,14 +30,8 @@ def site(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base(kg: KnowledgeGraph, site: Path) -> Iterator[str]:
-    port = free_port()
-    triples = served_triples(kg, f"http://127.0.0.1:{port}/sparql")
-    with served(triples, port, site=lambda _: SiteRoute(site)) as (url, front):
-        thread = threading.Thread(target=front.serve_forever, daemon=True)
-        thread.start()
+    with serving(kg, site) as url:
         yield url
-        front.shutdown()
-        thread.join()
 
 
 def get(base: str, path: str, accept: str | None = None, **headers: str) -> httpx.Response:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
@@ -13,8 +12,6 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
-from palsov.endpoints.serve import served, served_triples
-from palsov.endpoints.site import SiteRoute
 from palsov.errors import InputError
 from palsov.project import Project
 from palsov.publish import w3id
@@ -26,7 +23,7 @@ from palsov.rdf.graph import KnowledgeGraph
 from .apache import apache_server, readable_folder
 from .conftest import ROOT
 from .servers import free_port
-from .sites import write_site
+from .sites import serving, write_site
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -66,16 +63,8 @@ def site(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def palsov_serve(kg: KnowledgeGraph, site: Path) -> Iterator[str]:
-    port = free_port()
-    with served(served_triples(kg, f"http://127.0.0.1:{port}/sparql"), port, site=lambda _: SiteRoute(site)) as (
-        url,
-        front,
-    ):
-        thread = threading.Thread(target=front.serve_forever, daemon=True)
-        thread.start()
+    with serving(kg, site) as url:
         yield url
-        front.shutdown()
-        thread.join()
 
 
 @pytest.fixture(scope="module")
@@ -201,17 +190,8 @@ def real_sites(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> 
         for path in [root, *root.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
         pages = f"<Directory {root}/palsov>\n  ErrorDocument 404 /palsov/404.html\n</Directory>\n"
-        serve_port = free_port()
-        endpoint = f"http://127.0.0.1:{serve_port}/sparql"
-        with (
-            apache_server(root, port, pages),
-            served(served_triples(kg, endpoint), serve_port, site=lambda _: SiteRoute(served_site)) as (url, front),
-        ):
-            thread = threading.Thread(target=front.serve_forever, daemon=True)
-            thread.start()
+        with apache_server(root, port, pages), serving(kg, served_site) as url:
             yield {"palsov serve": f"{url}/", "apache": published}
-            front.shutdown()
-            thread.join()
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

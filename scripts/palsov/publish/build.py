@@ -15,7 +15,6 @@ is the previous build, file for file, or the new one, never a mixture.
 from __future__ import annotations
 
 import hashlib
-import importlib.resources
 import json
 import os
 import shutil
@@ -142,6 +141,7 @@ def _site(checked: Checked, previous: Path, folder: Path, undo: list[Callable[[]
     the site."""
     from .site import overviews
     from .site import write as site_write
+    from .site.html import asset
     from .site.layout import DOWNLOADS_FOLDER
     from .site.write import ASSET_FILES, DOWNLOADS, publish_downloads
 
@@ -150,8 +150,7 @@ def _site(checked: Checked, previous: Path, folder: Path, undo: list[Callable[[]
     sources["context"] = hashlib.sha256(json.dumps(checked.context, sort_keys=True).encode()).hexdigest()
     sources["site URL"] = site_url  # the 404 page links from it
     for name in ASSET_FILES:
-        asset = importlib.resources.files(site_write.__package__).joinpath("assets", name).read_bytes()
-        sources[f"assets/{name}"] = hashlib.sha256(asset).hexdigest()
+        sources[f"assets/{name}"] = hashlib.sha256(asset(name)).hexdigest()
     # The site is drawn by much of palsov (its model reads the graph; its descriptions are written
     # by the exports' writers): its code is the source of publish/ and rdf/, whole.
     package = Path(__file__).resolve().parents[1]

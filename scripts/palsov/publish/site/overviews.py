@@ -12,7 +12,7 @@ from ...rdf.terms import object_of
 from ...rdf.vocab import BASE, ID, PALSOV, SOURCE_ARTICLE, VOCAB
 from .html import e, iri_href, link, page, relative
 from .layout import DOWNLOADS_FOLDER
-from .model import SiteModel, subject_iri
+from .model import Claim, SiteModel, subject_iri
 from .pages import READER, claim_html
 
 TOP = PurePosixPath(".")
@@ -227,13 +227,18 @@ def network(model: SiteModel) -> bytes:
     return page(TOP, "Actor network", body)
 
 
+def _in_source_order(model: SiteModel, claims: list[Claim]) -> str:
+    """The claims as list items, in the order their passages stand in the source."""
+    return "".join(claim_html(model, TOP, c) for c in sorted(claims, key=lambda c: (c.start or 0, c.iri)))
+
+
 def hedged_claims(model: SiteModel) -> bytes:
     hedged = [
         c
         for c in model.claims.values()
         if not c.inferred and (c.according_to or (c.certainty and c.certainty != _STATED))
     ]
-    listed = "".join(claim_html(model, TOP, c) for c in sorted(hedged, key=lambda c: (c.start or 0, c.iri)))
+    listed = _in_source_order(model, hedged)
     body = (
         "<h1>Hedged and attributed claims</h1><p>Where the source is less than certain (“most likely”, "
         "“it seemed”) or reports what someone else says (“according to a Palestinian journalist”): "
@@ -244,7 +249,7 @@ def hedged_claims(model: SiteModel) -> bytes:
 
 def inferences(model: SiteModel) -> bytes:
     ours = [c for c in model.claims.values() if c.inferred]
-    listed = "".join(claim_html(model, TOP, c) for c in sorted(ours, key=lambda c: (c.start or 0, c.iri)))
+    listed = _in_source_order(model, ours)
     explanations = sorted(d for d in model.documents if d.startswith(ID + "explanation/"))
     explained = "".join(f"<li>{link(model, TOP, x)}</li>" for x in explanations)
     body = (
