@@ -744,28 +744,27 @@ def query_command(
     for url in [*([endpoint] if endpoint else []), *redirected.values()]:
         checked_url(url)
     text = with_services(saved, saved.bind(_pairs(params, "--param")), redirected)
+    graph = query_form(text) in ("CONSTRUCT", "DESCRIBE")
+    kind, allowed = ("CONSTRUCT and DESCRIBE", _GRAPH_FORMATS) if graph else ("SELECT and ASK", tuple(_RESULTS_FORMATS))
+    if format_name is not None and format_name not in allowed:
+        raise click.UsageError(f"{kind} answers print as {', '.join(allowed)}, not {format_name}")
+    chosen = format_name or ("turtle" if graph else "table" if sys.stdout.isatty() else "tsv")
     client = _http_client(timeout, retries, endpoint)
     if endpoint:
         answer = answer_endpoint(endpoint, with_prefixes(text), client)
     else:
+        import pyoxigraph as ox
+
         from .rdf.graph import KnowledgeGraph
 
         store = KnowledgeGraph.read(project).store
-        streamed = format_name or (None if sys.stdout.isatty() else "tsv")
-        if _RESULTS_FORMATS.get(streamed or "") and query_form(text) in ("SELECT", "ASK"):
+        if _RESULTS_FORMATS.get(chosen):
             # Written by pyoxigraph straight from the store's solutions, no row read into Python.
-            import pyoxigraph as ox
-
-            found = getattr(ox.QueryResultsFormat, str(_RESULTS_FORMATS[str(streamed)]))
+            found = getattr(ox.QueryResultsFormat, str(_RESULTS_FORMATS[chosen]))
             sys.stdout.buffer.write(serialize_embedded(store, text, found, client, source=str(saved.path)))
             return
         answer = answer_embedded(store, text, client, source=str(saved.path))
-    kind = "SELECT and ASK" if isinstance(answer, Results) else "CONSTRUCT and DESCRIBE"
-    allowed = list(_RESULTS_FORMATS) if isinstance(answer, Results) else list(_GRAPH_FORMATS)
-    if format_name is not None and format_name not in allowed:
-        raise click.UsageError(f"{kind} answers print as {', '.join(allowed)}, not {format_name}")
     if isinstance(answer, Results):
-        chosen = format_name or ("table" if sys.stdout.isatty() else "tsv")
         if chosen == "table":
             from .queries.show import print_results
 
@@ -775,7 +774,7 @@ def query_command(
 
         sys.stdout.buffer.write(answer.serialize(getattr(ox.QueryResultsFormat, str(_RESULTS_FORMATS[chosen]))))
         return
-    sys.stdout.buffer.write(_graph_bytes(project, answer.triples, format_name or "turtle"))
+    sys.stdout.buffer.write(_graph_bytes(project, answer.triples, chosen))
 
 
 def _query_to_run(project: Project, query: str | None, sparql: str | None) -> SavedQuery:
