@@ -6,7 +6,7 @@ pyoxigraph): the same line click's option prints (cli.py), nothing else loaded."
 import sys
 
 from .errors import EXIT_INTERRUPTED
-from .runtime.signals import Interrupted, hold_back, install
+from .runtime.signals import Interrupted, hold_back, install, raise_if_interrupted
 from .runtime.versions import version_line
 
 
@@ -18,7 +18,10 @@ def main() -> None:
     try:
         from .cli import main as run
 
-        run()
+        try:
+            run()
+        finally:
+            raise_if_interrupted()  # one Python swallowed (in a callback at fork) still ends in 130
     except Interrupted:
         sys.stderr.write("palsov: interrupted\n")
         sys.exit(EXIT_INTERRUPTED)
