@@ -6,7 +6,7 @@ pyoxigraph): the same line click's option prints (cli.py), nothing else loaded."
 import sys
 
 from .errors import EXIT_INTERRUPTED
-from .runtime.signals import Interrupted, hold_back, install, raise_if_interrupted
+from .runtime.signals import Interrupted, hold_back, install
 from .runtime.versions import version_line
 
 
@@ -18,10 +18,7 @@ def main() -> None:
     try:
         from .cli import main as run
 
-        try:
-            run()
-        finally:
-            raise_if_interrupted()  # one Python swallowed (in a callback at fork) still ends in 130
+        run()
     except Interrupted:
         sys.stderr.write("palsov: interrupted\n")
         sys.exit(EXIT_INTERRUPTED)

@@ -35,22 +35,10 @@ class Interrupted(BaseException):
         return (Interrupted, (self.signum,))
 
 
-#: The stopping signal that arrived, if one did: where Python itself swallows the exception the
-#: handler raises (a callback it calls at fork, a finaliser), the process would go on as if none had.
-_arrived: list[int] = []
-
-
 def _stop(signum: int, frame: FrameType | None) -> None:
     for other in STOPPING:
         signal.signal(other, signal.SIG_IGN)
-    _arrived.append(signum)
     raise Interrupted(signum)
-
-
-def raise_if_interrupted() -> None:
-    """Raise the Interrupted a stopping signal raised before, should it have been swallowed."""
-    if _arrived:
-        raise Interrupted(_arrived[0])
 
 
 def install() -> None:
