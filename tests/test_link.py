@@ -12,11 +12,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from palsov.errors import InputError
+from palsov.errors import InputError, ServiceError
 from palsov.project import Project
 from palsov.queries.run import Results
 from palsov.rdf.graph import KnowledgeGraph
-from palsov.rdf.http import HttpClient, ServiceError
+from palsov.rdf.http import HttpClient
 from palsov.wikidata.check import check
 from palsov.wikidata.client import Client
 

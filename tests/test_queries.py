@@ -73,6 +73,24 @@ def test_every_query_has_a_complete_header(query: SavedQuery) -> None:
     assert "endpoint" not in query.header
 
 
+def test_a_header_from_the_cache_is_what_the_yaml_parser_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache of headers (queries/saved.py) gives each header's own reading, whichever was read
+    before it, and a header it has not seen is read anew."""
+    import yaml
+
+    monkeypatch.setenv("PALSOV_CACHE_DIR", str(tmp_path))
+    texts = [q.text for q in QUERIES]
+    first = [SavedQuery.from_text(t, Path("first.rq")).header for t in texts]
+    again = [SavedQuery.from_text(t, Path("again.rq")).header for t in reversed(texts)][::-1]
+    header_lines = [[line[2:].removeprefix(" ") for line in t.splitlines() if line.startswith("#+")] for t in texts]
+    parsed = [yaml.safe_load("\n".join(lines)) for lines in header_lines]
+    assert first == again == parsed
+    assert len({json.dumps(h, sort_keys=True, default=str) for h in parsed}) == len(texts)  # all different
+    changed = SavedQuery.from_text(texts[0].replace("#+ summary: ", "#+ summary: Changed. ", 1), Path("x.rq"))
+    assert changed.summary == "Changed. " + first[0]["summary"]
+    assert list(tmp_path.joinpath("query-headers").glob("*.pickle"))  # it was the cache that answered
+
+
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
 def test_every_query_parses_under_rdflib_and_pyoxigraph(query: SavedQuery, wikidata: str) -> None:
     text = query.bind({})

@@ -111,5 +111,15 @@ def test_validate_from_the_cache_imports_no_edtf_parser(project: Project, tmp_pa
     assert "palsov.validation.checks" in again and "edtf" not in again and "pyparsing" not in again
 
 
+def test_a_saved_query_from_the_cache_imports_no_yaml_parser(project: Project, tmp_path: Path) -> None:
+    """A header is read by PyYAML once; then its reading comes from the cache (queries/saved.py).
+    A query with no SERVICE call and no --endpoint imports no HTTP client."""
+    args = ("query", "cq-timeline", "--format", "csv")
+    assert "yaml" in imported(*args, cwd=project.root, PALSOV_CACHE_DIR=str(tmp_path))
+    again = imported(*args, cwd=project.root, PALSOV_CACHE_DIR=str(tmp_path))
+    assert "palsov.queries.saved" in again
+    assert sorted({"yaml", "palsov.rdf.http", "socket"} & again) == []
+
+
 def test_the_engines_the_command_line_offers_are_the_engines() -> None:
     assert ("sparql", *ENGINES) == ENGINE_NAMES

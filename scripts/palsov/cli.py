@@ -736,20 +736,24 @@ def query_command(
         with_prefixes,
         with_services,
     )
-    from .rdf.http import checked_url
+    from .rdf.sparql import service_calls
 
     project = _project()
     saved = _query_to_run(project, query, sparql)
     redirected = _pairs(services, "--service")
-    for url in [*([endpoint] if endpoint else []), *redirected.values()]:
-        checked_url(url)
+    if endpoint or redirected:
+        from .rdf.http import checked_url
+
+        for url in [*([endpoint] if endpoint else []), *redirected.values()]:
+            checked_url(url)
     text = with_services(saved, saved.bind(_pairs(params, "--param")), redirected)
     graph = query_form(text) in ("CONSTRUCT", "DESCRIBE")
     kind, allowed = ("CONSTRUCT and DESCRIBE", _GRAPH_FORMATS) if graph else ("SELECT and ASK", tuple(_RESULTS_FORMATS))
     if format_name is not None and format_name not in allowed:
         raise click.UsageError(f"{kind} answers print as {', '.join(allowed)}, not {format_name}")
     chosen = format_name or ("turtle" if graph else "table" if sys.stdout.isatty() else "tsv")
-    client = _http_client(timeout, retries, endpoint)
+    # The HTTP client (and its imports) only for a query that goes to the network.
+    client = _http_client(timeout, retries, endpoint) if endpoint or service_calls(text) else None
     if endpoint:
         answer = answer_endpoint(endpoint, with_prefixes(text), client)
     else:

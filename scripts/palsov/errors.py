@@ -21,6 +21,10 @@ class InputError(PalsovError):
     exit_code = EXIT_USAGE
 
 
+class ServiceError(InputError):
+    """A service could not be reached or gave no valid answer (after the retries it deserved)."""
+
+
 class ShapesError(InputError):
     """A shapes graph that is not well-formed SHACL: the shape, the cause and the spec section."""
 

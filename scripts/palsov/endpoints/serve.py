@@ -41,11 +41,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import InputError
+from ..errors import InputError, ServiceError
 from ..publish.void import describe
 from ..queries.run import READABLE, answer_services
 from ..rdf.graph import KnowledgeGraph
-from ..rdf.http import HttpClient, Response, ServiceError
+from ..rdf.http import HttpClient, Response
 from ..rdf.sparql import service_calls
 from ..runtime.signals import STOPPING, die_with_parent
 

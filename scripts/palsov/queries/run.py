@@ -16,16 +16,18 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from ..errors import InputError
-from ..rdf.http import HttpClient, Response, ServiceError
+from ..errors import InputError, ServiceError
 from ..rdf.sparql import Kind, code, prologue, service_calls
 from ..rdf.terms import Term
 from ..rdf.vocab import PREFIXES
 from .saved import SavedQuery
+
+if TYPE_CHECKING:
+    from ..rdf.http import HttpClient, Response
 
 Row = dict[str, Term]
 _JSON = ox.QueryResultsFormat.JSON
@@ -139,7 +141,7 @@ def answer_embedded(store: ox.Store, text: str, client: HttpClient | None = None
     SERVICE calls are answered through our HTTP client first (the store's own would neither keep a
     deadline nor say plainly what failed). A syntax error names the line and the column."""
     with _store_errors(source):
-        found = store.query(answer_services(text, client or HttpClient()), prefixes=dict(PREFIXES))
+        found = store.query(answer_services(text, client), prefixes=dict(PREFIXES))
         if isinstance(found, ox.QueryTriples):
             return Triples.of(found)
         return Results.of_answer(found)
@@ -156,7 +158,7 @@ def serialize_embedded(
     store's solutions in a results format: what `answer_embedded(...).serialize(format)` gives,
     without the rows read into Results and written twice on the way (`palsov query --format csv`)."""
     with _store_errors(source):
-        found = store.query(answer_services(text, client or HttpClient()), prefixes=dict(PREFIXES))
+        found = store.query(answer_services(text, client), prefixes=dict(PREFIXES))
         if isinstance(found, ox.QueryTriples):
             raise InputError(f"{source}: a CONSTRUCT or DESCRIBE query has no {format.name} results")
         data = found.serialize(format=format)
@@ -201,6 +203,13 @@ def with_prefixes(text: str) -> str:
     return f"{missing} {text}" if missing else text
 
 
+def _default_client() -> HttpClient:
+    """The HTTP client with its defaults, imported only by a query that goes to the network."""
+    from ..rdf.http import HttpClient
+
+    return HttpClient()
+
+
 def _explained_failure(response: Response) -> bool:
     """A 500 whose body is the server's error message (Virtuoso answers a query it cannot run so):
     the query's fault, which asking again cannot change. A bare 500 or an HTML page is retried."""
@@ -211,7 +220,7 @@ def answer_endpoint(url: str, text: str, client: HttpClient | None = None) -> An
     """The answer of any query on a SPARQL 1.1 endpoint (the protocol's POST form), read strictly:
     SPARQL results for SELECT and ASK, RDF for CONSTRUCT and DESCRIBE."""
     graph = query_form(text) in ("CONSTRUCT", "DESCRIBE")
-    response = (client or HttpClient()).request(
+    response = (client or _default_client()).request(
         "POST",
         url,
         content=urllib.parse.urlencode({"query": text}).encode(),
@@ -275,7 +284,7 @@ def _parsed_results(response: Response) -> Results:
         raise ServiceError(f"{url}: the answer is not valid SPARQL results ({cause})") from None
 
 
-def answer_services(text: str, client: HttpClient) -> str:
+def answer_services(text: str, client: HttpClient | None) -> str:
     """The query with each SERVICE call replaced by its answer, as inline data (VALUES).
 
     This is how Oxigraph evaluates SERVICE too: the pattern alone is sent, with the query's
@@ -285,6 +294,7 @@ def answer_services(text: str, client: HttpClient) -> str:
     calls = service_calls(text)
     if not calls:
         return text
+    client = client or _default_client()
     declarations = prologue(text).declarations
     pieces, position = [], 0
     for call in calls:

@@ -1,10 +1,12 @@
 """Saved SPARQL queries: their grlc-style headers, their parameters, and binding values safely.
 
 A query's header is the block of `#+ ` lines at its top, read as YAML (the grlc convention):
-summary, description, tags and defaults. Parameters are the query's variables named the grlc
-way: `?_holder_iri` is an IRI parameter `holder`, `?_from_xsd_date` an xsd:date parameter `from`,
-`?_name` a plain string, and two underscores (`?__holder_iri`) make one optional; a type we do
-not know is refused when the query is read. A value is parsed for its type, written
+summary, description, tags and defaults. What a header reads as is kept between runs
+(runtime/cache.py): importing the YAML parser takes longer than `palsov query` takes to answer.
+Parameters are the query's variables named the grlc way: `?_holder_iri` is an IRI parameter
+`holder`, `?_from_xsd_date` an xsd:date parameter `from`, `?_name` a plain string, and two
+underscores (`?__holder_iri`) make one optional; a type we do not know is refused when the query
+is read. A value is parsed for its type, written
 again in the type's canonical form (a date as YYYY-MM-DD, a decimal without trailing zeros) and
 bound as an RDF term, serialised by pyoxigraph, through a VALUES block at the head of the query's
 WHERE: never pasted into its text.
@@ -12,6 +14,7 @@ WHERE: never pasted into its text.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -23,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-import yaml
 
 from ..errors import InputError
 from ..rdf.io import read_text
 from ..rdf.vocab import QUERIES, XSD
+from ..runtime import cache as kept
+from ..runtime.versions import PALSOV_VERSION
 
 _PARAMETER = re.compile(r"\?(_{1,2})([A-Za-z][A-Za-z0-9]*)((?:_[A-Za-z0-9]+)*)\b")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
@@ -187,12 +191,7 @@ class SavedQuery:
             if not line.startswith("#+"):
                 break
             header_lines.append(line[3:] if line.startswith("#+ ") else line[2:])
-        try:
-            header = yaml.safe_load("\n".join(header_lines)) or {}
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f"line {mark.line + 1}: " if mark else ""
-            raise InputError(f"{path}: {where}the #+ header is not valid YAML") from None
+        header = _header("\n".join(header_lines), path)
         if not isinstance(header, dict):
             raise InputError(f"{path}: line 1: the #+ header must be YAML keys (summary:, description:, …)")
         query = cls(name=path.stem if name is None else name, path=path, text=text, header=header)
@@ -273,6 +272,40 @@ class SavedQuery:
         if where is None:
             raise InputError(f"{self.path}: no WHERE {{ … }} to bind the parameters in")
         return f"{self.text[: where.end()]}\n  {block}{self.text[where.end() :]}"
+
+
+#: The headers kept: every saved query's, and room for the queries people run from files.
+_HEADERS_KEPT = 256
+
+
+def _header(text: str, path: Path) -> Any:
+    """The header's YAML, read by PyYAML (safe_load), or as it read last time: the cache holds what
+    each header text read as, under a key made of palsov's version and the parser's."""
+    key = _yaml_made_of()
+    known: dict[str, Any] = kept.load("query-headers", key) or {}
+    if text in known:
+        return known[text]
+    import yaml
+
+    try:
+        header = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise InputError(f"{path}: {where}the #+ header is not valid YAML") from None
+    kept.store("query-headers", key, {**dict(list(known.items())[-(_HEADERS_KEPT - 1) :]), text: header})
+    return header
+
+
+def _yaml_made_of() -> str:
+    """Which PyYAML reads the headers: its files' place and times, found without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("yaml")
+    origin = Path(spec.origin) if spec is not None and spec.origin else None
+    files = sorted(origin.parent.glob("*.py")) if origin else []
+    stamps = [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files]
+    return hashlib.sha256(repr((PALSOV_VERSION, str(origin), stamps)).encode()).hexdigest()
 
 
 def _mapping(value: object) -> dict[str, Any]:

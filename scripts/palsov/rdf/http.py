@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError
+from ..errors import InputError, ServiceError
 from ..runtime.progress import note, stage
 from ..runtime.versions import palsov_version
 from .vocab import BASE
@@ -48,10 +48,6 @@ def user_agent() -> str:
     import httpx
 
     return f"palsov/{palsov_version()} ({BASE}; linked-data history project) httpx/{httpx.__version__}"
-
-
-class ServiceError(InputError):
-    """A service could not be reached or gave no valid answer (after the retries it deserved)."""
 
 
 def checked_url(url: str) -> str:

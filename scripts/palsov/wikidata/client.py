@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from ..errors import ServiceError
 from ..queries.run import Results, Row, run_endpoint
 from ..rdf.files import write_atomically
-from ..rdf.http import HttpClient, ServiceError
+from ..rdf.http import HttpClient
 from ..rdf.terms import kind as kind_of
 from ..rdf.vocab import WD, WIKIDATA_ENDPOINT, WIKIDATA_PREFIXES, prefix_declarations
 
