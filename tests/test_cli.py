@@ -208,6 +208,7 @@ def test_bench_pairs_every_command_with_the_bare_engine_and_writes_json(project_
     pairs = {p["name"]: p for p in document["pairs"]}
     assert list(pairs)[:4] == ["start-up", "stats", "validate", "build"]
     assert pairs["query cq-timeline"]["ours"] == "palsov query cq-timeline --format csv"
+    assert pairs["describe"]["ours"] == "palsov describe actor:soviet-union"
     assert not any("cq-wikidata-enrichment" in name for name in pairs)  # it needs the network
     for pair in pairs.values():
         assert pair["runs"] == 2 and pair["ours_s"] > 0 and pair["bare_s"] > 0, pair
@@ -215,6 +216,23 @@ def test_bench_pairs_every_command_with_the_bare_engine_and_writes_json(project_
         assert pair["ours"].startswith("palsov ") and pair["bare"], pair
         assert pair["name"] in result.stdout  # every figure is in the table too
     assert document["machine"]["cpu"] in result.stdout  # the machine is named beside the figures
+
+
+def test_the_bare_describe_finds_what_describe_prints(project: Project, kg: KnowledgeGraph) -> None:
+    """The bare engine's side of `describe` does the same work: the statements about the resource
+    and those pointing at it, as many as palsov's resource model holds."""
+    import io
+
+    from palsov.devtools import bare
+    from palsov.devtools.bench import DESCRIBED, _describing
+    from palsov.publish.site.model import SiteModel
+
+    out = io.BytesIO()
+    bare.run({"queries": _describing(DESCRIBED)}, store=kg.store, out=out)
+    about, pointing = (int(n) for n in out.getvalue().split())
+    model = SiteModel.of(kg)
+    iri = "https://w3id.org/palsov/id/actor/soviet-union"
+    assert (about, pointing) == (len(model.about[iri]), len(model.pointing[iri])) and about > 5 and pointing > 20
 
 
 def test_usage_errors_are_one_line_with_the_cause_first(project: Project) -> None:

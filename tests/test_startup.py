@@ -123,3 +123,15 @@ def test_a_saved_query_from_the_cache_imports_no_yaml_parser(project: Project, t
 
 def test_the_engines_the_command_line_offers_are_the_engines() -> None:
     assert ("sparql", *ENGINES) == ENGINE_NAMES
+
+
+def test_library_versions_are_what_importlib_metadata_reads() -> None:
+    """runtime.versions reads the dist-info folders' names itself (quicker than importlib.metadata):
+    the same versions, whatever spelling of a name is asked, and "none" for what is not installed."""
+    from importlib.metadata import version
+
+    from palsov.runtime.versions import library_versions
+
+    names = ("pyoxigraph", "rdflib", "PyYAML", "pyyaml", "pyshacl-turbo", "pyshacl_turbo", "click", "matplotlib")
+    assert library_versions(*names) == {name: version(name) for name in names}
+    assert library_versions("no-such-distribution-palsov") == {"no-such-distribution-palsov": "none"}

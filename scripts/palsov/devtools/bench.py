@@ -225,6 +225,24 @@ def _job(folder: Path, name: str, work: dict[str, Any]) -> list[str]:
     return [sys.executable, bare.__file__, str(path)]
 
 
+#: The resource `describe` is timed on: the one the graph says most about.
+DESCRIBED = "actor:soviet-union"
+
+
+def _describing(curie: str) -> list[Asked]:
+    """What a bare script asks to describe a resource: every statement about it and every one that
+    points at it, each with the label of the resource at its other end."""
+    from ..rdf.vocab import PREFIXES
+
+    prefix, local = curie.split(":", 1)
+    iri = f"<{PREFIXES[prefix]}{local}>"
+    label = "OPTIONAL { ?other <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    return [
+        (f"SELECT ?p ?other ?label WHERE {{ {iri} ?p ?other {label} }}", {}),
+        (f"SELECT ?other ?p ?label WHERE {{ ?other ?p {iri} {label} }}", {}),
+    ]
+
+
 def commands(project: Project, asks: Asks, folder: Path) -> list[tuple[str, list[str], list[str], str]]:
     """(name, palsov's arguments, the bare engine's command, what the bare engine does)."""
     files = graph_files(project)
@@ -248,6 +266,14 @@ def commands(project: Project, asks: Asks, folder: Path) -> list[tuple[str, list
             "load, the same queries, six serialisations",
         ),
     ]
+    pairs.append(
+        (
+            "describe",
+            ["describe", DESCRIBED],
+            job("describe", {"files": files, "queries": _describing(DESCRIBED)}),
+            "load, what it says and what points at it, with labels",
+        )
+    )
     for query in saved_queries(project.queries_dir):
         if "SERVICE" in query.text:  # it needs the network
             continue

@@ -31,7 +31,7 @@ from ..errors import InputError
 from ..rdf.io import read_text
 from ..rdf.vocab import QUERIES, XSD
 from ..runtime import cache as kept
-from ..runtime.versions import PALSOV_VERSION
+from ..runtime.versions import PALSOV_VERSION, library_versions
 
 _PARAMETER = re.compile(r"\?(_{1,2})([A-Za-z][A-Za-z0-9]*)((?:_[A-Za-z0-9]+)*)\b")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
@@ -298,14 +298,8 @@ def _header(text: str, path: Path) -> Any:
 
 
 def _yaml_made_of() -> str:
-    """Which PyYAML reads the headers: its files' place and times, found without importing it."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("yaml")
-    origin = Path(spec.origin) if spec is not None and spec.origin else None
-    files = sorted(origin.parent.glob("*.py")) if origin else []
-    stamps = [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files]
-    return hashlib.sha256(repr((PALSOV_VERSION, str(origin), stamps)).encode()).hexdigest()
+    """Which palsov and which PyYAML read the headers."""
+    return hashlib.sha256(repr((PALSOV_VERSION, library_versions("pyyaml"))).encode()).hexdigest()
 
 
 def _mapping(value: object) -> dict[str, Any]:

