@@ -81,7 +81,7 @@ def write(checked: Checked, strict: bool = False, workers: int | None = None) ->
     with replaced_folder(dist, undo) as folder:
         written = _write_build(checked, dist, folder, workers, undo)
     inside = len(str(folder)) + 1  # thousands of site files: a slice, not Path.relative_to, each
-    return [dist / str(path)[inside:] for path in written]
+    return [dist / os.fspath(path)[inside:] for path in written]
 
 
 def build(project: Project, strict: bool = False, workers: int | None = None) -> BuildResult:
@@ -92,7 +92,7 @@ def build(project: Project, strict: bool = False, workers: int | None = None) ->
 
 def _write_build(
     checked: Checked, previous: Path, folder: Path, workers: int | None, undo: list[Callable[[], None]]
-) -> list[Path]:
+) -> list[Path | str]:
     project, kg = checked.project, checked.kg
     with stage("writing the exports"):
         timeline = find_query(checked.queries, "cq-timeline").text
@@ -131,7 +131,9 @@ def _write_build(
     return [*written, manifest, *site, *rules]
 
 
-def _site(checked: Checked, previous: Path, folder: Path, undo: list[Callable[[], None]], site_url: str) -> list[Path]:
+def _site(
+    checked: Checked, previous: Path, folder: Path, undo: list[Callable[[], None]], site_url: str
+) -> list[Path] | list[str]:
     """The site, written anew, or moved whole from the previous build when what it is made of is
     unchanged (every file the graph is read from, the context, the code of publish/ and rdf/, the
     assets, the site's URL, the versions): its thousand folders take longer to make and to remove
@@ -172,7 +174,8 @@ def _site(checked: Checked, previous: Path, folder: Path, undo: list[Callable[[]
                     undo.append(partial(_put_back, kept, current_part))
         write_atomically(out / DOWNLOADS, overviews.downloads(published))
         publish_downloads(published, out)
-        return [Path(top, name) for top, _, names in sorted(os.walk(out)) for name in sorted(names)]
+        # As strings: `write` makes each a Path once, in its final place (thousands of files).
+        return [os.path.join(top, name) for top, _, names in sorted(os.walk(out)) for name in sorted(names)]
     return write_site(SiteModel.of(kg), checked.context, out, folder, site_url=site_url)
 
 

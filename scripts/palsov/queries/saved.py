@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -282,7 +282,7 @@ def _header(text: str, path: Path) -> Any:
     """The header's YAML, read by PyYAML (safe_load), or as it read last time: the cache holds what
     each header text read as, under a key made of palsov's version and the parser's."""
     key = _yaml_made_of()
-    known: dict[str, Any] = kept.load("query-headers", key) or {}
+    known = _known_headers(str(kept.folder("query-headers")), key)
     if text in known:
         return known[text]
     import yaml
@@ -293,10 +293,20 @@ def _header(text: str, path: Path) -> Any:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark else ""
         raise InputError(f"{path}: {where}the #+ header is not valid YAML") from None
-    kept.store("query-headers", key, {**dict(list(known.items())[-(_HEADERS_KEPT - 1) :]), text: header})
+    for old in list(known)[: max(0, len(known) - _HEADERS_KEPT + 1)]:
+        del known[old]
+    known[text] = header
+    kept.store("query-headers", key, known)
     return header
 
 
+@cache
+def _known_headers(folder: str, key: str) -> dict[str, Any]:
+    """The cache's headers, read once a process (a build reads twenty queries); `folder` keys it."""
+    return kept.load("query-headers", key) or {}
+
+
+@cache
 def _yaml_made_of() -> str:
     """Which palsov and which PyYAML read the headers."""
     return hashlib.sha256(repr((PALSOV_VERSION, library_versions("pyyaml"))).encode()).hexdigest()
