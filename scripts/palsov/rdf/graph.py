@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
-from .io import load_file, parse_file, serialized
+from .io import load_file, parse_file, read_triples, serialized
 from .terms import to_rdflib
 
 if TYPE_CHECKING:
@@ -142,7 +142,11 @@ class KnowledgeGraph:
         return self.triples("enrichment")
 
     def all_triples(self) -> list[ox.Triple]:
-        """The merged graph: ontology, data and any Wikidata enrichment."""
+        """The merged graph: ontology, data and any Wikidata enrichment. Before anything has parsed
+        the files into N-Triples, straight from the files: `describe` and `search` need nothing
+        else, and parsing them into N-Triples first would take them twice as long."""
+        if self.given is None and not self._parsed_yet():
+            return [triple for paths in self.files.values() for path in paths for triple in read_triples(path)]
         return [*self.ontology_triples, *self.data_triples, *self.enrichment_triples]
 
     def sha256(self, part: str) -> dict[Path, str]:

@@ -54,7 +54,7 @@ def document_iri(iri: str) -> str:
 def is_published(iri: str) -> bool:
     """Whether `iri` is under our base, and so has a folder in the site."""
     try:
-        folder(iri)
+        _segments(iri)
     except ValueError:
         return False
     return True
@@ -67,16 +67,22 @@ def folder(iri: str) -> PurePosixPath:
     Raises ValueError for an IRI outside our base, or one whose path is not a plain folder path
     (an empty, `.` or `..` segment, a percent-encoded slash, a query).
     """
+    segments = _segments(iri)
+    return PurePosixPath(*segments) if segments else PurePosixPath(".")
+
+
+def _segments(iri: str) -> list[str]:
+    """The segments of the folder of `iri`'s document (none for the base), or a ValueError."""
     document = document_iri(iri)
     if not document.startswith(BASE):
         raise ValueError(f"{iri} is not under {BASE}")
     path = document[len(BASE) :].rstrip("/")
     if not path:
-        return PurePosixPath(".")
+        return []
     segments = path.split("/")
     if "?" in path or any(segment in ("", ".", "..") or "/" in unquote(segment) for segment in segments):
         raise ValueError(f"{iri} has no folder in the site: its path is not a plain folder path")
-    return PurePosixPath(*segments)
+    return segments
 
 
 @cache

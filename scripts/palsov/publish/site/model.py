@@ -202,8 +202,8 @@ class SiteModel:
 
     @classmethod
     def of(cls, kg: KnowledgeGraph) -> SiteModel:
-        """The model of a graph (its merged, sorted triples: ontology, data and enrichment)."""
-        return cls(quad.triple for quad in ox.parse(kg.sorted_ntriples, format=ox.RdfFormat.N_TRIPLES))
+        """The model of a graph (its merged triples: ontology, data and enrichment; sorted here)."""
+        return cls(kg.all_triples())
 
     # -- values ---------------------------------------------------------------------------------
 
