@@ -186,15 +186,19 @@ class SiteModel:
         self._labels: dict[str, str] = {}
         self._times: dict[str, TimeSpan | None] = {}
         published: set[str] = set()
+        about, values, pointing = self.about, self._values, self.pointing
         for triple in self.triples:
             subject, predicate, obj = nodes(triple)
-            self.about[subject.value].append(triple)
-            self._values[subject.value, predicate.value].append(obj)
-            for term in (subject, predicate, obj):
-                if isinstance(term, ox.NamedNode):
-                    published.add(term.value)
+            iri, property_iri = subject.value, predicate.value  # each read once: pyoxigraph makes a new str
+            about[iri].append(triple)
+            values[iri, property_iri].append(obj)
+            if isinstance(subject, ox.NamedNode):
+                published.add(iri)
+            published.add(property_iri)
             if isinstance(obj, ox.NamedNode):
-                self.pointing[obj.value].append(triple)
+                target = obj.value
+                published.add(target)
+                pointing[target].append(triple)
         for iri in sorted(filter(is_published, published)):
             self.members[document_iri(iri)].append(iri)
         self.documents = sorted(self.members)
