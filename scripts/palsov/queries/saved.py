@@ -14,7 +14,6 @@ WHERE: never pasted into its text.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -308,8 +307,8 @@ def _known_headers(folder: str, key: str) -> dict[str, Any]:
 
 @cache
 def _yaml_made_of() -> str:
-    """Which palsov and which PyYAML read the headers."""
-    return hashlib.sha256(repr((PALSOV_VERSION, library_versions("pyyaml"))).encode()).hexdigest()
+    """Which palsov and which PyYAML read the headers, as a name for the cache's entry."""
+    return f"palsov-{PALSOV_VERSION}-pyyaml-{library_versions('pyyaml')['pyyaml']}"
 
 
 def _mapping(value: object) -> dict[str, Any]:

@@ -10,7 +10,6 @@ file whose entities would expand past any sensible size. This is the one error m
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import re
 import stat
@@ -168,6 +167,8 @@ def parse_file(path: Path) -> ParsedFile:
             lines = serialized((quad.triple for quad in quads), ox.RdfFormat.N_TRIPLES)
         else:  # quads of the default graph are written as N-Triples lines
             lines = serialized(quads, ox.RdfFormat.N_QUADS)
+    import hashlib  # here: loading a store (stats, query, describe) needs no digest, and hashlib is 2 ms
+
     return ParsedFile(path, lines, hashlib.sha256(data).hexdigest())
 
 
