@@ -119,6 +119,9 @@ def test_a_saved_query_from_the_cache_imports_no_yaml_parser(project: Project, t
     again = imported(*args, cwd=project.root, PALSOV_CACHE_DIR=str(tmp_path))
     assert "palsov.queries.saved" in again
     assert sorted({"yaml", "palsov.rdf.http", "socket"} & again) == []
+    (entry,) = tmp_path.joinpath("query-headers").glob("*.pickle")
+    entry.write_bytes(entry.read_bytes()[:40])  # cut short: a miss, and the header is read anew
+    assert "yaml" in imported(*args, cwd=project.root, PALSOV_CACHE_DIR=str(tmp_path))
 
 
 def test_the_engines_the_command_line_offers_are_the_engines() -> None:
