@@ -96,10 +96,38 @@ def wait_until_it_handles_signals(process: subprocess.Popen, timeout: float = 30
 
 
 def palsov_process(*args: str, cwd: Path, temporary: Path, **options: object) -> subprocess.Popen[str]:
+    return _python("-m", "palsov", *args, cwd=cwd, temporary=temporary, **options)
+
+
+#: palsov as `python -m palsov` runs it, but for a SIGINT the process sends itself from a callback
+#: Python runs as it forks for the nth time (os.register_at_fork's `before` or `after_in_parent`),
+#: where Python ignores what a callback raises: a Ctrl-C at the worst moment, every time.
+_INTERRUPTED_AT_FORK = """\
+import os, signal, sys
+from palsov import __main__
+from palsov.publish import parallel
+parallel.usable_cores = lambda: 2  # forked workers even on one core
+nth, when = int(sys.argv.pop(1)), sys.argv.pop(1)
+forks = []
+def interrupt():
+    forks.append(when)
+    if len(forks) == nth:
+        os.kill(os.getpid(), signal.SIGINT)
+os.register_at_fork(**{when: interrupt})
+sys.argv[0] = "palsov"
+__main__.main()
+"""
+
+
+def palsov_interrupted_at_fork(*args: str, nth: int, when: str, cwd: Path, temporary: Path) -> subprocess.Popen[str]:
+    return _python("-c", _INTERRUPTED_AT_FORK, str(nth), when, *args, cwd=cwd, temporary=temporary)
+
+
+def _python(*args: str, cwd: Path, temporary: Path, **options: object) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k != "PALSOV_ROOT"}
     env["TMPDIR"] = str(temporary)
     return subprocess.Popen(
-        [sys.executable, "-m", "palsov", *args],
+        [sys.executable, *args],
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,

@@ -5,23 +5,18 @@ SIGINT, SIGTERM and SIGHUP raise `Interrupted` wherever the process is, so every
 context manager on the way out runs (a half-made build folder is removed, a server child is
 stopped). `Interrupted` is not a KeyboardInterrupt: libraries that catch Ctrl-C to print something
 of their own (click prints an empty line) let it through. After the first signal the others are
-ignored, so that the clean-up is not itself cut short. A child started with `die_with_parent` is
-killed by the kernel when its parent dies, even of SIGKILL, which nothing can catch.
+ignored, so that the clean-up is not itself cut short. The processes palsov starts are made by
+`children`, which keeps these signals from being lost as Python forks.
 """
 
 from __future__ import annotations
 
-import os
 import signal
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-from ..errors import EXIT_INTERRUPTED
-
 STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-_PR_SET_PDEATHSIG = 1
 
 
 class Interrupted(BaseException):
@@ -65,16 +60,3 @@ def deferred() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def die_with_parent(parent: int | None = None) -> None:
-    """In a child: ask the kernel to kill this process when its parent dies (Linux), and leave at
-    once if the parent is already gone. A no-op elsewhere."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if parent is not None and os.getppid() != parent:  # it died before prctl took effect
-        os._exit(EXIT_INTERRUPTED)
