@@ -99,28 +99,41 @@ def palsov_process(*args: str, cwd: Path, temporary: Path, **options: object) ->
     return _python("-m", "palsov", *args, cwd=cwd, temporary=temporary, **options)
 
 
-#: palsov as `python -m palsov` runs it, but for a SIGINT the process sends itself from a callback
-#: Python runs as it forks for the nth time (os.register_at_fork's `before` or `after_in_parent`),
-#: where Python ignores what a callback raises: a Ctrl-C at the worst moment, every time.
-_INTERRUPTED_AT_FORK = """\
+#: palsov as `python -m palsov` runs it, but for a SIGINT the process sends itself where Python
+#: calls code of its own accord and ignores what it raises (reporting it as "Exception ignored"): in
+#: a callback it runs as it forks for the nth time (os.register_at_fork's `before` or
+#: `after_in_parent`), or in a finaliser as the command starts. A Ctrl-C at the worst moment, every time.
+_INTERRUPTED = """\
 import os, signal, sys
-from palsov import __main__
+from palsov import __main__, cli
 from palsov.publish import parallel
 parallel.usable_cores = lambda: 2  # forked workers even on one core
-nth, when = int(sys.argv.pop(1)), sys.argv.pop(1)
-forks = []
+where, nth = sys.argv.pop(1), int(sys.argv.pop(1))
 def interrupt():
-    forks.append(when)
-    if len(forks) == nth:
-        os.kill(os.getpid(), signal.SIGINT)
-os.register_at_fork(**{when: interrupt})
+    os.kill(os.getpid(), signal.SIGINT)
+class Finaliser:
+    def __del__(self):
+        interrupt()
+if where == "finaliser":
+    command = cli.main
+    def main():
+        Finaliser()  # collected at once
+        command()
+    cli.main = main
+else:
+    forks = []
+    def at_fork():
+        forks.append(where)
+        if len(forks) == nth:
+            interrupt()
+    os.register_at_fork(**{where: at_fork})
 sys.argv[0] = "palsov"
 __main__.main()
 """
 
 
-def palsov_interrupted_at_fork(*args: str, nth: int, when: str, cwd: Path, temporary: Path) -> subprocess.Popen[str]:
-    return _python("-c", _INTERRUPTED_AT_FORK, str(nth), when, *args, cwd=cwd, temporary=temporary)
+def palsov_interrupted(*args: str, where: str, nth: int = 1, cwd: Path, temporary: Path) -> subprocess.Popen[str]:
+    return _python("-c", _INTERRUPTED, where, str(nth), *args, cwd=cwd, temporary=temporary)
 
 
 def _python(*args: str, cwd: Path, temporary: Path, **options: object) -> subprocess.Popen[str]:

@@ -20,7 +20,7 @@ from palsov.project import Project
 from .conftest import run_palsov
 from .faults import (
     copy_project,
-    palsov_interrupted_at_fork,
+    palsov_interrupted,
     palsov_process,
     processes_in,
     snapshot,
@@ -175,9 +175,19 @@ def test_ctrl_c_as_python_forks_a_worker_is_not_lost(project_copy: Project, tmp_
     """Python runs the callbacks registered to run at a fork (logging's) inside os.fork and ignores
     what they raise: a Ctrl-C whose Interrupted was raised in one was lost, and the build went on to
     exit 0 (about one run in a hundred of the test above). Sent from there, it is one line and 130."""
-    process = palsov_interrupted_at_fork("build", nth=1, when=when, cwd=project_copy.root, temporary=tmp_path)
+    process = palsov_interrupted("build", where=when, cwd=project_copy.root, temporary=tmp_path)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert stderr == "palsov: interrupted\n"
     assert not project_copy.dist_dir.exists()
     assert processes_in(project_copy.root) == []
+
+
+def test_ctrl_c_in_a_finaliser_is_not_lost(project: Project, tmp_path: Path) -> None:
+    """Python ignores what a finaliser raises too (a build runs some of the standard library's, each
+    a moment long): the command could not be stopped there, but it ends as interrupted, in one line."""
+    process = palsov_interrupted("stats", where="finaliser", cwd=project.root, temporary=tmp_path)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr == "palsov: interrupted\n"
+    assert "triples" in stdout  # it did run on: the interrupt was kept, not raised where it came

@@ -1,11 +1,11 @@
 """The processes palsov starts: forked workers and watchers, and the commands it runs as servers.
 
 Python runs the callbacks registered with `os.register_at_fork` (logging registers some) inside
-every fork, and ignores what they raise. A stopping signal whose handler ran in one raised its
-`Interrupted` there, to be dropped: the command went on as if no Ctrl-C had come, with the stopping
-signals ignored from then on (`signals`), so that a server could be stopped only by SIGKILL. Here
-every fork holds the stopping signals back while it runs: one that arrives meanwhile is delivered
-when the fork is done, in the caller's own code, where it unwinds the process as anywhere else.
+every fork, and does not raise what they raise. A stopping signal whose handler ran in one had its
+`Interrupted` dropped there: the build ran on to its end, and a server went on serving (`signals`
+keeps such an interrupt, but it cannot stop the process where it came). Here every fork holds the
+stopping signals back while it runs: one that arrives meanwhile is delivered when the fork is done,
+in the caller's own code, where it unwinds the process as anywhere else.
 
 A child that must not outlive palsov asks the kernel to kill it when its parent dies, even of
 SIGKILL, which nothing can catch (`die_with_parent`).

@@ -7,11 +7,18 @@ stopped). `Interrupted` is not a KeyboardInterrupt: libraries that catch Ctrl-C 
 of their own (click prints an empty line) let it through. After the first signal the others are
 ignored, so that the clean-up is not itself cut short. The processes palsov starts are made by
 `children`, which keeps these signals from being lost as Python forks.
+
+Python also calls code of its own accord where it cannot raise what that code raises: finalisers
+(`__del__`: a build runs some of the standard library's), weakref and gc callbacks. It reports the
+exception to `sys.unraisablehook` and goes on. An `Interrupted` reported there is kept, and the
+stopping signals are handled again, so that the next one stops the process as the first one
+should have; a command that runs on to success ends as interrupted all the same (`__main__`).
 """
 
 from __future__ import annotations
 
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -30,16 +37,41 @@ class Interrupted(BaseException):
         return (Interrupted, (self.signum,))
 
 
+#: The Interrupted that Python swallowed, if one was and no stopping signal has come since.
+_swallowed: list[Interrupted] = []
+
+
 def _stop(signum: int, frame: FrameType | None) -> None:
     for other in STOPPING:
         signal.signal(other, signal.SIG_IGN)
+    _swallowed.clear()  # this one stands for it
     raise Interrupted(signum)
 
 
-def install() -> None:
-    """Make SIGINT, SIGTERM and SIGHUP unwind the process (only the main thread can)."""
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    if isinstance(unraisable.exc_value, Interrupted):
+        _swallowed[:] = [unraisable.exc_value]
+        _handle_stops()
+    else:
+        sys.__unraisablehook__(unraisable)
+
+
+def _handle_stops() -> None:
     for signum in STOPPING:
         signal.signal(signum, _stop)
+
+
+def install() -> None:
+    """Make SIGINT, SIGTERM and SIGHUP unwind the process (only the main thread can), and keep an
+    Interrupted that Python swallows."""
+    _handle_stops()
+    sys.unraisablehook = _unraisable
+
+
+def raise_swallowed() -> None:
+    """Raise the Interrupted that Python swallowed, if one was and no stopping signal came since."""
+    if _swallowed:
+        raise _swallowed[0]
 
 
 def hold_back() -> None:
