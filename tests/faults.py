@@ -108,7 +108,9 @@ import os, signal, sys
 from palsov import __main__, cli
 from palsov.publish import parallel
 parallel.usable_cores = lambda: 2  # forked workers even on one core
+import threading, time
 where, nth = sys.argv.pop(1), int(sys.argv.pop(1))
+threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()  # as a library's own thread
 def interrupt():
     os.kill(os.getpid(), signal.SIGINT)
 class Finaliser:

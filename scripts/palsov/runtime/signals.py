@@ -17,6 +17,7 @@ should have; a command that runs on to success ends as interrupted all the same 
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -37,14 +38,26 @@ class Interrupted(BaseException):
         return (Interrupted, (self.signum,))
 
 
+#: How many `deferred` blocks are open, and the stopping signals that arrived meanwhile (with the
+#: process they arrived in: a child forked in a block is not to raise its parent's).
+_holding = 0
+_held: list[tuple[int, int]] = []
 #: The Interrupted that Python swallowed, if one was and no stopping signal has come since.
 _swallowed: list[Interrupted] = []
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
+    if _holding:
+        _held.append((os.getpid(), signum))
+        return
+    _interrupt(signum)
+
+
+def _interrupt(signum: int) -> None:
     for other in STOPPING:
         signal.signal(other, signal.SIG_IGN)
-    _swallowed.clear()  # this one stands for it
+    _held.clear()  # this one stands for them all
+    _swallowed.clear()
     raise Interrupted(signum)
 
 
@@ -83,12 +96,22 @@ def hold_back() -> None:
 @contextmanager
 def deferred() -> Iterator[None]:
     """Hold the stopping signals back for a step that must not be cut in two (swapping a folder
-    in); one that arrived meanwhile is delivered when the block ends."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+    in, forking); one that arrived meanwhile is raised when the block ends. The handler holds them
+    as well as this thread's signal mask: the kernel gives a signal to any thread that does not
+    block it (a library's, a worker thread on its way out), and Python then runs the handler in
+    the main thread wherever it is."""
+    global _holding
+    masks = hasattr(signal, "pthread_sigmask")
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING) if masks else set()
+    _holding += 1
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        _holding -= 1
+        if masks:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # what the mask held arrives here
+        if not _holding:
+            held = [signum for pid, signum in _held if pid == os.getpid()]
+            _held.clear()
+            if held:
+                _interrupt(held[0])
