@@ -191,3 +191,22 @@ def test_ctrl_c_in_a_finaliser_is_not_lost(project: Project, tmp_path: Path) -> 
     assert process.returncode == 130, stderr
     assert stderr == "palsov: interrupted\n"
     assert "triples" in stdout  # it did run on: the interrupt was kept, not raised where it came
+
+
+#: The end of a command (`__main__` holds the signals back once the work is done or given up),
+#: with another thread alive that the kernel gives the signal to.
+HELD_BACK_AT_THE_END = """\
+import os, signal, threading, time
+from palsov.runtime.signals import hold_back, install
+install()
+threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
+hold_back()
+os.kill(os.getpid(), signal.SIGTERM)
+time.sleep(0.2)
+print("the end, as the command left it")
+"""
+
+
+def test_a_signal_once_the_work_is_done_changes_nothing_though_another_thread_takes_it() -> None:
+    done = subprocess.run([sys.executable, "-c", HELD_BACK_AT_THE_END], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == "the end, as the command left it\n", done.stderr

@@ -88,7 +88,10 @@ def raise_swallowed() -> None:
 
 
 def hold_back() -> None:
-    """Hold the stopping signals back from now on (they stay pending until the process ends)."""
+    """Hold the stopping signals back from now on (they stay pending until the process ends), in
+    the handler too, as `deferred` does."""
+    global _holding
+    _holding += 1
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
 
