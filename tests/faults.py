@@ -96,10 +96,53 @@ def wait_until_it_handles_signals(process: subprocess.Popen, timeout: float = 30
 
 
 def palsov_process(*args: str, cwd: Path, temporary: Path, **options: object) -> subprocess.Popen[str]:
+    return _python("-m", "palsov", *args, cwd=cwd, temporary=temporary, **options)
+
+
+#: palsov as `python -m palsov` runs it, but for a SIGINT the process sends itself where Python
+#: calls code of its own accord and ignores what it raises (reporting it as "Exception ignored"): in
+#: a callback it runs as it forks for the nth time (os.register_at_fork's `before` or
+#: `after_in_parent`), or in a finaliser as the command starts. A Ctrl-C at the worst moment, every time.
+_INTERRUPTED = """\
+import os, signal, sys
+from palsov import __main__, cli
+from palsov.publish import parallel
+parallel.usable_cores = lambda: 2  # forked workers even on one core
+import threading, time
+where, nth = sys.argv.pop(1), int(sys.argv.pop(1))
+threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()  # as a library's own thread
+def interrupt():
+    os.kill(os.getpid(), signal.SIGINT)
+class Finaliser:
+    def __del__(self):
+        interrupt()
+if where == "finaliser":
+    command = cli.main
+    def main():
+        Finaliser()  # collected at once
+        command()
+    cli.main = main
+else:
+    forks = []
+    def at_fork():
+        forks.append(where)
+        if len(forks) == nth:
+            interrupt()
+    os.register_at_fork(**{where: at_fork})
+sys.argv[0] = "palsov"
+__main__.main()
+"""
+
+
+def palsov_interrupted(*args: str, where: str, nth: int = 1, cwd: Path, temporary: Path) -> subprocess.Popen[str]:
+    return _python("-c", _INTERRUPTED, where, str(nth), *args, cwd=cwd, temporary=temporary)
+
+
+def _python(*args: str, cwd: Path, temporary: Path, **options: object) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k != "PALSOV_ROOT"}
     env["TMPDIR"] = str(temporary)
     return subprocess.Popen(
-        [sys.executable, "-m", "palsov", *args],
+        [sys.executable, *args],
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,

@@ -17,7 +17,7 @@ from palsov.project import Project
 from palsov.rdf.http import HttpClient
 
 from .conftest import ROOT
-from .faults import palsov_process, processes_running
+from .faults import palsov_interrupted, palsov_process, processes_running
 from .servers import Reply, fault_server, free_port, oxigraph_server
 
 STAND_IN = ROOT / "tests" / "fixtures" / "wikidata" / "stand-in.ttl"
@@ -112,6 +112,38 @@ def test_a_stopping_signal_leaves_no_process_and_no_folder(project: Project, tem
     assert process.returncode == 0 and "stopped" in stdout and stderr == ""
     assert processes_running(str(temporary)) == []
     assert list(temporary.iterdir()) == []
+
+
+@pytest.mark.parametrize("nth", [1, 2], ids=["forking-the-watcher", "starting-oxigraph"])
+def test_ctrl_c_as_python_forks_at_start_stops_it(project: Project, temporary: Path, nth: int) -> None:
+    """A Ctrl-C whose Interrupted Python ignored (raised in a callback it runs at a fork) left the
+    server running with the stopping signals ignored: only SIGKILL ended it. Now it stops as ever."""
+    port = str(free_port())
+    process = palsov_interrupted(
+        "serve", "--port", port, where="before", nth=nth, cwd=project.root, temporary=temporary
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and stdout == "stopped\n" and stderr == "", stderr
+    assert processes_running(str(temporary)) == []
+    assert list(temporary.iterdir()) == []
+
+
+def test_a_ctrl_c_python_swallowed_leaves_it_stoppable(project: Project, temporary: Path) -> None:
+    """Raised in a finaliser, a Ctrl-C's Interrupted is ignored by Python; the next one stops the
+    server as ever (the handler had made it ignore them all), and the first is not held against it."""
+    port = str(free_port())
+    process = palsov_interrupted("serve", "--port", port, where="finaliser", cwd=project.root, temporary=temporary)
+    try:
+        assert process.stdout.readline().startswith("SPARQL endpoint:"), process.stderr.read()
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and "stopped" in stdout and stderr == "", stderr
+    assert processes_running(str(temporary)) == []
 
 
 def test_sigkill_leaves_no_process_and_no_folder(project: Project, temporary: Path) -> None:

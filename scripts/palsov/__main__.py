@@ -6,7 +6,7 @@ pyoxigraph): the same line click's option prints (cli.py), nothing else loaded."
 import sys
 
 from .errors import EXIT_INTERRUPTED
-from .runtime.signals import Interrupted, hold_back, install
+from .runtime.signals import Interrupted, hold_back, install, raise_swallowed
 from .runtime.versions import version_line
 
 
@@ -18,7 +18,12 @@ def main() -> None:
     try:
         from .cli import main as run
 
-        run()
+        try:
+            run()
+        except SystemExit as end:
+            if not end.code:  # it ran on to success, past a Ctrl-C that Python could not raise
+                raise_swallowed()
+            raise
     except Interrupted:
         sys.stderr.write("palsov: interrupted\n")
         sys.exit(EXIT_INTERRUPTED)

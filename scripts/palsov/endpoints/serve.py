@@ -26,7 +26,6 @@ import contextlib
 import errno
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -47,7 +46,7 @@ from ..queries.run import READABLE, answer_services
 from ..rdf.graph import KnowledgeGraph
 from ..rdf.http import HttpClient, Response
 from ..rdf.sparql import service_calls
-from ..runtime.signals import STOPPING, die_with_parent
+from ..runtime.children import fork, spawn
 
 HOST = "127.0.0.1"
 DEFAULT_TIMEOUT_S = 30
@@ -288,13 +287,11 @@ def _watch_over(folder: Path) -> tuple[int, int]:
     pipe whose only writer is this process, which the kernel closes even on SIGKILL. Returns the
     watcher's pid and the pipe's write end, to close when the folder is cleaned up here."""
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    pid = fork(stoppable_child=False)  # the terminal's Ctrl-C reaches the whole group; this one stays
     if pid == 0:
         try:
             os.closerange(3, read_end)  # the listening socket among them: the port is not held here
             os.closerange(read_end + 1, os.sysconf("SC_OPEN_MAX"))
-            for signum in STOPPING:  # the terminal's Ctrl-C reaches the whole group; this one stays
-                signal.signal(signum, signal.SIG_IGN)
             while os.read(read_end, 1):
                 pass
             deadline = time.monotonic() + 5
@@ -328,14 +325,7 @@ class _Backend:
     unread pipe fills and blocks the child)."""
 
     def __init__(self, command: list[str]) -> None:
-        parent = os.getpid()
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            preexec_fn=lambda: die_with_parent(parent),  # started before any thread of ours
-        )
+        self.process = spawn(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.said: collections.deque[str] = collections.deque(maxlen=20)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -368,9 +358,9 @@ def served(
     _remove_stale_folders()
     binary = oxigraph_binary()
     folder = Path(tempfile.mkdtemp(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-"))
-    watcher, watching = _watch_over(folder)
-    backend = None
+    watch = backend = None
     try:
+        watch = _watch_over(folder)
         dump = folder / "build.nt"
         ox.serialize(triples, output=str(dump), format=ox.RdfFormat.N_TRIPLES)
         location = folder / "store"
@@ -408,9 +398,11 @@ def served(
         if backend is not None:
             stop(backend.process)
         shutil.rmtree(folder, ignore_errors=True)
-        os.close(watching)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(watcher, 0)
+        if watch is not None:
+            watcher, watching = watch
+            os.close(watching)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(watcher, 0)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

@@ -19,8 +19,8 @@ import traceback
 from collections.abc import Callable
 from types import TracebackType
 
+from ..runtime.children import die_with_parent, fork
 from ..runtime.cores import usable_cores
-from ..runtime.signals import die_with_parent
 
 #: Longest error report a child sends back; a pipe holds this much without blocking the child.
 _REPORT_LIMIT = 16_000
@@ -64,7 +64,7 @@ class Workers:
         sys.stderr.flush()
         read_end, write_end = os.pipe()
         parent = os.getpid()
-        pid = os.fork()
+        pid = fork()
         if pid == 0:  # the child: run the task, report, and leave without unwinding the parent's stack
             os.close(read_end)
             status = 0

@@ -5,8 +5,14 @@ SIGINT, SIGTERM and SIGHUP raise `Interrupted` wherever the process is, so every
 context manager on the way out runs (a half-made build folder is removed, a server child is
 stopped). `Interrupted` is not a KeyboardInterrupt: libraries that catch Ctrl-C to print something
 of their own (click prints an empty line) let it through. After the first signal the others are
-ignored, so that the clean-up is not itself cut short. A child started with `die_with_parent` is
-killed by the kernel when its parent dies, even of SIGKILL, which nothing can catch.
+ignored, so that the clean-up is not itself cut short. The processes palsov starts are made by
+`children`, which keeps these signals from being lost as Python forks.
+
+Python also calls code of its own accord where it cannot raise what that code raises: finalisers
+(`__del__`: a build runs some of the standard library's), weakref and gc callbacks. It reports the
+exception to `sys.unraisablehook` and goes on. An `Interrupted` reported there is kept, and the
+stopping signals are handled again, so that the next one stops the process as the first one
+should have; a command that runs on to success ends as interrupted all the same (`__main__`).
 """
 
 from __future__ import annotations
@@ -18,10 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-from ..errors import EXIT_INTERRUPTED
-
 STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-_PR_SET_PDEATHSIG = 1
 
 
 class Interrupted(BaseException):
@@ -35,20 +38,60 @@ class Interrupted(BaseException):
         return (Interrupted, (self.signum,))
 
 
+#: How many `deferred` blocks are open, and the stopping signals that arrived meanwhile (with the
+#: process they arrived in: a child forked in a block is not to raise its parent's).
+_holding = 0
+_held: list[tuple[int, int]] = []
+#: The Interrupted that Python swallowed, if one was and no stopping signal has come since.
+_swallowed: list[Interrupted] = []
+
+
 def _stop(signum: int, frame: FrameType | None) -> None:
+    if _holding:
+        _held.append((os.getpid(), signum))
+        return
+    _interrupt(signum)
+
+
+def _interrupt(signum: int) -> None:
     for other in STOPPING:
         signal.signal(other, signal.SIG_IGN)
+    _held.clear()  # this one stands for them all
+    _swallowed.clear()
     raise Interrupted(signum)
 
 
-def install() -> None:
-    """Make SIGINT, SIGTERM and SIGHUP unwind the process (only the main thread can)."""
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    if isinstance(unraisable.exc_value, Interrupted):
+        _swallowed[:] = [unraisable.exc_value]
+        _handle_stops()
+    else:
+        sys.__unraisablehook__(unraisable)
+
+
+def _handle_stops() -> None:
     for signum in STOPPING:
         signal.signal(signum, _stop)
 
 
+def install() -> None:
+    """Make SIGINT, SIGTERM and SIGHUP unwind the process (only the main thread can), and keep an
+    Interrupted that Python swallows."""
+    _handle_stops()
+    sys.unraisablehook = _unraisable
+
+
+def raise_swallowed() -> None:
+    """Raise the Interrupted that Python swallowed, if one was and no stopping signal came since."""
+    if _swallowed:
+        raise _swallowed[0]
+
+
 def hold_back() -> None:
-    """Hold the stopping signals back from now on (they stay pending until the process ends)."""
+    """Hold the stopping signals back from now on (they stay pending until the process ends), in
+    the handler too, as `deferred` does."""
+    global _holding
+    _holding += 1
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
 
@@ -56,25 +99,22 @@ def hold_back() -> None:
 @contextmanager
 def deferred() -> Iterator[None]:
     """Hold the stopping signals back for a step that must not be cut in two (swapping a folder
-    in); one that arrived meanwhile is delivered when the block ends."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+    in, forking); one that arrived meanwhile is raised when the block ends. The handler holds them
+    as well as this thread's signal mask: the kernel gives a signal to any thread that does not
+    block it (a library's, a worker thread on its way out), and Python then runs the handler in
+    the main thread wherever it is."""
+    global _holding
+    masks = hasattr(signal, "pthread_sigmask")
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING) if masks else set()
+    _holding += 1
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def die_with_parent(parent: int | None = None) -> None:
-    """In a child: ask the kernel to kill this process when its parent dies (Linux), and leave at
-    once if the parent is already gone. A no-op elsewhere."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if parent is not None and os.getppid() != parent:  # it died before prctl took effect
-        os._exit(EXIT_INTERRUPTED)
+        _holding -= 1
+        if masks:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # what the mask held arrives here
+        if not _holding:
+            held = [signum for pid, signum in _held if pid == os.getpid()]
+            _held.clear()
+            if held:
+                _interrupt(held[0])
