@@ -20,7 +20,7 @@ from .conftest import run_palsov
 def test_a_corpus_is_renamed_copies_that_still_conform(project: Project, tmp_path: Path) -> None:
     corpus = write_corpus(project, 15_000, tmp_path)
     kg = KnowledgeGraph.read(corpus)
-    assert 12_000 < len(kg.store) < 18_000
+    assert 13_500 < len(kg.store) < 16_500  # the size asked for, within a tenth
     report = validate_project(corpus, kg=kg)
     assert report.passes(strict=True), report.to_text()
     changes = run_embedded(kg.store, find_query(corpus.queries_dir, "cq-stance-changes").bind({}))

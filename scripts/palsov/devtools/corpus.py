@@ -80,8 +80,10 @@ def _shift_edtf(node: Term, k: int) -> ox.Literal:
     return ox.Literal(_EDTF_YEAR.sub(lambda year: f"{int(year.group(1)) + 4 * k:04d}", node.value))
 
 
-def copies_for(size: int, data_triples: int, ontology_triples: int) -> int:
-    return max(1, round((size - ontology_triples) / data_triples))
+def copies_for(size: int, copied_triples: int, other_triples: int) -> int:
+    """How many copies of the `copied_triples` make about `size` triples beside the others
+    (the ontology and what is not copied: the links, their records, the source)."""
+    return max(1, round((size - other_triples) / copied_triples))
 
 
 def write_corpus(project: Project, size: int, folder: Path) -> Project:
@@ -94,7 +96,7 @@ def write_corpus(project: Project, size: int, folder: Path) -> Project:
     copyable = _copyable(kg.data_triples)
     copied = set(copyable)  # once, not for every triple tested: 5 s at a million triples
     kept = [t for t in kg.data_triples if t not in copied]
-    copies = copies_for(size, len(kg.data_triples), len(kg.ontology_triples))
+    copies = copies_for(size, len(copyable), len(kg.ontology_triples) + len(kept))
     with (folder / "data" / "corpus.nt").open("wb") as stream:
         stream.write(serialized(kept + copyable, ox.RdfFormat.N_TRIPLES))
         for k in range(1, copies):
