@@ -26,12 +26,17 @@ def inode(project: Project, path: Path) -> int:
 def test_an_unchanged_site_is_moved_and_its_downloads_page_lists_the_new_dumps(
     project_copy: Project, tmp_path: Path
 ) -> None:
-    build(project_copy)
+    written = build(project_copy)
+    assert not written.site_moved and project_copy.dist_dir / PAGE in written.written
     first = snapshot(project_copy.dist_dir)
     assert str(PAGE) in first
     page, downloads_page = inode(project_copy, PAGE), inode(project_copy, Path("site") / "downloads.html")
-    build(project_copy)
+    moved = build(project_copy)
     assert inode(project_copy, PAGE) == page  # moved, not written again
+    # What the rebuild wrote is listed; the site it moved is not, file by file.
+    site_files = [path.relative_to(project_copy.dist_dir) for path in moved.written if "site" in path.parts]
+    assert moved.site_moved and project_copy.dist_dir / PAGE not in moved.written
+    assert {path.parts[:2] for path in site_files} == {("site", "downloads.html"), ("site", "dist")}
     assert snapshot(project_copy.dist_dir) == first
     listed = (project_copy.dist_dir / "site" / "downloads.html").read_text(encoding="utf-8")
     assert hashlib.sha256((project_copy.dist_dir / "palsov.nt").read_bytes()).hexdigest() in listed

@@ -138,7 +138,10 @@ def build(strict: bool, jobs: int | None) -> None:
     checked = check(project)
     _print_pairs("palsov build", [*checked.stats.rows(), ("validation", checked.report.summary())])
     written = write(checked, strict=strict, workers=jobs)
-    click.echo(f"wrote {len(written)} files to {project.dist_dir}")  # not rich: 10 ms to import, for one line
+    moved = (
+        " and moved the site from the previous build (what it is made of is unchanged)" if written.site_moved else ""
+    )
+    click.echo(f"wrote {len(written.files)} files to {project.dist_dir}{moved}")  # not rich: 10 ms to import
 
 
 @cli.command()

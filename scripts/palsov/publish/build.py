@@ -56,10 +56,21 @@ class Checked:
 
 
 @dataclass(frozen=True)
+class Written:
+    """What a build put in dist/: the files it wrote, and whether it moved the previous build's
+    site there whole (unchanged, its files are not listed one by one: there are a thousand on the
+    real data, 700,000 at a million triples, and listing them took longer than moving them)."""
+
+    files: list[Path]
+    site_moved: bool
+
+
+@dataclass(frozen=True)
 class BuildResult:
     stats: stats.Stats
     report: Report
     written: list[Path]
+    site_moved: bool
 
 
 def check(project: Project) -> Checked:
@@ -73,26 +84,27 @@ def check(project: Project) -> Checked:
     return Checked(project, kg, queries, context, report, stats.compute(kg.store))
 
 
-def write(checked: Checked, strict: bool = False, workers: int | None = None) -> list[Path]:
+def write(checked: Checked, strict: bool = False, workers: int | None = None) -> Written:
     """Write dist/ from data that conform, else raise NotConforming with dist/ left as it was."""
     dist = checked.project.dist_dir
     require_conforming(checked.report, f"{dist} was left as it was", strict)
     undo: list[Callable[[], None]] = []
     with replaced_folder(dist, undo) as folder:
-        written = _write_build(checked, dist, folder, workers, undo)
+        written, site_moved = _write_build(checked, dist, folder, workers, undo)
     inside = len(str(folder)) + 1  # thousands of site files: a slice, not Path.relative_to, each
-    return [dist / os.fspath(path)[inside:] for path in written]
+    return Written([dist / str(path)[inside:] for path in written], site_moved)
 
 
 def build(project: Project, strict: bool = False, workers: int | None = None) -> BuildResult:
     """Validate, then write dist/ only from data that conform: a failed build changes nothing."""
     checked = check(project)
-    return BuildResult(checked.stats, checked.report, write(checked, strict, workers))
+    written = write(checked, strict, workers)
+    return BuildResult(checked.stats, checked.report, written.files, written.site_moved)
 
 
 def _write_build(
     checked: Checked, previous: Path, folder: Path, workers: int | None, undo: list[Callable[[], None]]
-) -> list[Path | str]:
+) -> tuple[list[Path], bool]:
     project, kg = checked.project, checked.kg
     with stage("writing the exports"):
         timeline = find_query(checked.queries, "cq-timeline").text
@@ -125,15 +137,15 @@ def _write_build(
     write_atomically(manifest, void.sha256sums(written))
     site_url = w3id.target()
     with stage("writing the site"):
-        site = _site(checked, previous, folder, undo, site_url)
+        site, site_moved = _site(checked, previous, folder, undo, site_url)
     rules = w3id.write_rules(folder, site_url)
     _carry_others(previous, folder)
-    return [*written, manifest, *site, *rules]
+    return [*written, manifest, *site, *rules], site_moved
 
 
 def _site(
     checked: Checked, previous: Path, folder: Path, undo: list[Callable[[], None]], site_url: str
-) -> list[Path] | list[str]:
+) -> tuple[list[Path], bool]:
     """The site, written anew, or moved whole from the previous build when what it is made of is
     unchanged (every file the graph is read from, the context, the code of publish/ and rdf/, the
     assets, the site's URL, the versions): its thousand folders take longer to make and to remove
@@ -173,10 +185,8 @@ def _site(
                     os.replace(current_part, kept)
                     undo.append(partial(_put_back, kept, current_part))
         write_atomically(out / DOWNLOADS, overviews.downloads(published))
-        publish_downloads(published, out)
-        # As strings: `write` makes each a Path once, in its final place (thousands of files).
-        return [os.path.join(top, name) for top, _, names in sorted(os.walk(out)) for name in sorted(names)]
-    return write_site(SiteModel.of(kg), checked.context, out, folder, site_url=site_url)
+        return [out / DOWNLOADS, *publish_downloads(published, out)], True
+    return write_site(SiteModel.of(kg), checked.context, out, folder, site_url=site_url), False
 
 
 def _put_back(kept: Path, place: Path) -> None:
