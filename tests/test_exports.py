@@ -279,3 +279,22 @@ def test_sha256sums_lists_every_file_with_its_digest(dist: Path) -> None:
     } <= set(listed)
     for name, digest in listed.items():
         assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest
+
+
+def test_parsed_and_loaded_at_once_is_what_each_makes_alone(project_copy: Project) -> None:
+    """A build has the files parsed into N-Triples and loaded into the store on two threads
+    (KnowledgeGraph.parse_and_load): the same lines and the same store as one after the other, and a
+    file that does not parse is the same one-line error."""
+    alone = KnowledgeGraph.read(project_copy)
+    lines, store = alone.parsed, alone.store
+    together = KnowledgeGraph.read(project_copy)
+    together.parse_and_load()
+    assert "store" in together.__dict__ and together.parsed == lines
+    assert sorted(map(str, together.store)) == sorted(map(str, store)) and len(store) > 5000
+    broken = project_copy.data_dir / "events.ttl"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\n<oops> a .\n", encoding="utf-8")
+    with pytest.raises(InputError) as serial:
+        _ = KnowledgeGraph.read(project_copy).parsed
+    with pytest.raises(InputError) as threaded:
+        KnowledgeGraph.read(project_copy).parse_and_load()
+    assert str(threaded.value) == str(serial.value) and "events.ttl" in str(serial.value)

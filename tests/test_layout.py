@@ -29,12 +29,18 @@ from .conftest import run_palsov, unlinked_actors
 from .servers import Reply, fault_server
 
 
-def test_a_build_reads_and_parses_each_input_once(project_copy: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("cores", [1, 2])
+def test_a_build_reads_and_parses_each_input_once(
+    project_copy: Project, monkeypatch: pytest.MonkeyPatch, cores: int
+) -> None:
     """Every file of the project is read once (the graph, the shapes, the queries, the article, the
-    JSON-LD context), every RDF file of the graph parsed once, and the store loaded from that."""
+    JSON-LD context), every RDF file of the graph parsed once into N-Triples; on one core the store
+    is loaded from those, on more the store reads and parses the graph's files itself, at the same
+    time, on a thread (KnowledgeGraph.parse_and_load): once more each, and nothing else."""
     reads: Counter[Path] = Counter()
     parses: Counter[Path] = Counter()
-    read_bytes, parse_file = io.read_bytes, graph.parse_file
+    loads: Counter[Path] = Counter()
+    read_bytes, parse_file, load_file = io.read_bytes, graph.parse_file, graph.load_file
 
     def counted_read(path: Path, what: str = "") -> bytes:
         reads[path.resolve()] += 1
@@ -44,29 +50,31 @@ def test_a_build_reads_and_parses_each_input_once(project_copy: Project, monkeyp
         parses[path.resolve()] += 1
         return parse_file(path)
 
-    def no_second_parse(store: ox.Store, path: Path) -> None:
-        raise AssertionError(f"{path} parsed again by the store")
+    def counted_load(store: ox.Store, path: Path) -> None:
+        loads[path.resolve()] += 1
+        load_file(store, path)
 
     monkeypatch.setattr(io, "read_bytes", counted_read)
     monkeypatch.setattr(graph, "parse_file", counted_parse)
-    monkeypatch.setattr(graph, "load_file", no_second_parse)
+    monkeypatch.setattr(graph, "load_file", counted_load)
+    monkeypatch.setattr(graph, "usable_cores", lambda: cores)
     result = build.build(project_copy, workers=1)
     assert result.report.passes() and result.written
+    graph_files = [p.resolve() for p in (*project_copy.ontology_files(), *project_copy.data_files())]
     inputs = [
         p.resolve()
         for p in (
-            *project_copy.ontology_files(),
-            *project_copy.data_files(),
             *project_copy.shape_files(),
             *project_copy.queries_dir.glob("*.rq"),
             project_copy.source_text,
             *(project_copy.ontology_dir / "context").glob("*.jsonld"),
         )
     ]
-    assert len(inputs) > len(set(project_copy.data_files()))  # the shapes and the queries are there too
+    assert inputs and not set(inputs) & set(graph_files)
     assert {p: reads[p] for p in inputs} == dict.fromkeys(inputs, 1)
-    graph_files = [p.resolve() for p in (*project_copy.ontology_files(), *project_copy.data_files())]
     assert parses == Counter(graph_files)
+    assert loads == (Counter() if cores == 1 else Counter(graph_files))
+    assert {p: reads[p] for p in graph_files} == dict.fromkeys(graph_files, 1 if cores == 1 else 2)
 
 
 def test_a_stamp_changes_with_the_code_and_the_libraries(monkeypatch: pytest.MonkeyPatch) -> None:

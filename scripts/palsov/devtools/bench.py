@@ -31,6 +31,7 @@ from ..project import Project
 from ..queries.saved import saved_queries
 from ..rdf.files import write_atomically
 from ..rdf.io import rdf_format
+from ..rdf.vocab import PREFIXES
 from ..runtime.cores import usable_cores
 from ..runtime.progress import note
 from . import bare
@@ -188,7 +189,6 @@ def graph_files(project: Project) -> list[list[str]]:
 def bare_dumps(folder: Path) -> list[list[Any]]:
     """The six serialisations a build writes, by pyoxigraph's own writers."""
     from ..publish.formats import FORMATS
-    from ..rdf.vocab import PREFIXES
 
     return [[str(folder / f"bare.{f.extension}"), f.extension, dict(PREFIXES)] for f in FORMATS.values()]
 
@@ -232,8 +232,6 @@ DESCRIBED = "actor:soviet-union"
 def _describing(curie: str) -> list[Asked]:
     """What a bare script asks to describe a resource: every statement about it and every one that
     points at it, each with the label of the resource at its other end."""
-    from ..rdf.vocab import PREFIXES
-
     prefix, local = curie.split(":", 1)
     iri = f"<{PREFIXES[prefix]}{local}>"
     label = "OPTIONAL { ?other <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
@@ -277,7 +275,8 @@ def commands(project: Project, asks: Asks, folder: Path) -> list[tuple[str, list
     for query in saved_queries(project.queries_dir):
         if "SERVICE" in query.text:  # it needs the network
             continue
-        work = {"files": files, "results": [(query.bind({}), {}, "csv")]}
+        # With the prefixes palsov predeclares for the store: the same call, as for validation.
+        work = {"files": files, "results": [(query.bind({}), dict(PREFIXES), "csv")]}
         pairs.append(
             (
                 f"query {query.name}",

@@ -77,7 +77,7 @@ def check(project: Project) -> Checked:
     """Read the project's inputs and validate them (the first half of a build)."""
     with stage("reading and validating the graph"):
         kg = KnowledgeGraph.read(project)
-        _ = kg.parsed  # each file parsed once, into what the exports are written from; the store loads that
+        kg.parse_and_load()  # what the exports are written from, and the store, at once
         queries = saved_queries(project.queries_dir)
         context = jsonld.load_context(jsonld.context_path(project.ontology_dir))
         report = validate_project(project, kg=kg, queries=queries)
