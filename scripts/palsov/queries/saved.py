@@ -6,10 +6,9 @@ summary, description, tags and defaults. What a header reads as is kept between 
 Parameters are the query's variables named the grlc way: `?_holder_iri` is an IRI parameter
 `holder`, `?_from_xsd_date` an xsd:date parameter `from`, `?_name` a plain string, and two
 underscores (`?__holder_iri`) make one optional; a type we do not know is refused when the query
-is read. A value is parsed for its type, written
-again in the type's canonical form (a date as YYYY-MM-DD, a decimal without trailing zeros) and
-bound as an RDF term, serialised by pyoxigraph, through a VALUES block at the head of the query's
-WHERE: never pasted into its text.
+is read. A value is parsed for its type, written again in the type's canonical form (a date as
+YYYY-MM-DD, a decimal without trailing zeros) and bound as an RDF term, serialised by pyoxigraph,
+through a VALUES block at the head of the query's WHERE: never pasted into its text.
 """
 
 from __future__ import annotations
