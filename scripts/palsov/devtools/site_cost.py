@@ -27,7 +27,7 @@ from .corpus import write_corpus
 
 #: The build, with the site left out: what the same process does without `_site`.
 _NO_SITE = (
-    "import sys; from palsov.publish import build; build._site = lambda *_: []; "
+    "import sys; from palsov.publish import build; build._site = lambda *_: ([], False); "
     "sys.argv = ['palsov', 'build']; from palsov.__main__ import main; main()"
 )
 
