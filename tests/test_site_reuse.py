@@ -6,6 +6,10 @@ build whole."""
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,3 +104,25 @@ def test_a_build_that_fails_after_the_move_leaves_the_previous_build_whole(
     assert inode(project_copy, PAGE) == page
     assert [p.name for p in project_copy.root.iterdir() if p.name.startswith(".dist")] == []
     assert [p.name for p in project_copy.dist_dir.iterdir() if p.name.startswith(".site-")] == []
+
+
+def test_the_site_cost_benchmark_runs_and_reports_every_way(project_copy: Project) -> None:
+    """devtools.site_cost (a benchmark: it prints figures and asserts none) times the three builds
+    it names on the real data and says each one's median and range."""
+    env = {k: v for k, v in os.environ.items() if k != "PALSOV_ROOT"}
+    done = subprocess.run(
+        [sys.executable, "-m", "palsov.devtools.site_cost", "--runs", "1"],
+        cwd=project_copy.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[0] == "real data (1 interleaved runs):"
+    for way in ("rebuild, site moved", "rebuild, site written", "build, no site"):
+        assert re.search(
+            rf"^  {re.escape(way)} +median +\d+\.\d\d s  range .*x the build without a site\)$", done.stdout, re.M
+        ), way

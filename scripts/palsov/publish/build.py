@@ -59,7 +59,7 @@ class Checked:
 class Written:
     """What a build put in dist/: the files it wrote, and whether it moved the previous build's
     site there whole (unchanged, its files are not listed one by one: there are a thousand on the
-    real data, 700,000 at a million triples, and listing them took longer than moving them)."""
+    real data, about 800,000 at a million triples, and listing them took longer than moving them)."""
 
     files: list[Path]
     site_moved: bool
