@@ -46,11 +46,12 @@ def project_copy(tmp_path: Path) -> Project:
     return Project(tmp_path)
 
 
-def run_palsov(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run the command line as a user would, in its own process."""
+def run_palsov(*args: str, cwd: Path, timeout: float = 120, module: str = "palsov") -> subprocess.CompletedProcess[str]:
+    """Run the command line (or another of palsov's modules: a benchmark) as a user would, in its
+    own process."""
     env = {k: v for k, v in os.environ.items() if k != "PALSOV_ROOT"}
     return subprocess.run(
-        [sys.executable, "-m", "palsov", *args],
+        [sys.executable, "-m", module, *args],
         cwd=cwd,
         env=env,
         capture_output=True,

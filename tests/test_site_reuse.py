@@ -6,10 +6,7 @@ build whole."""
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ from palsov.project import Project
 from palsov.publish import build as publish_build
 from palsov.publish.build import build
 
+from .conftest import run_palsov
 from .test_cli import snapshot
 
 PAGE = Path("site") / "id" / "actor" / "soviet-union" / "index.html"
@@ -109,16 +107,7 @@ def test_a_build_that_fails_after_the_move_leaves_the_previous_build_whole(
 def test_the_site_cost_benchmark_runs_and_reports_every_way(project_copy: Project) -> None:
     """devtools.site_cost (a benchmark: it prints figures and asserts none) times the three builds
     it names on the real data and says each one's median and range."""
-    env = {k: v for k, v in os.environ.items() if k != "PALSOV_ROOT"}
-    done = subprocess.run(
-        [sys.executable, "-m", "palsov.devtools.site_cost", "--runs", "1"],
-        cwd=project_copy.root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = run_palsov("--runs", "1", cwd=project_copy.root, timeout=600, module="palsov.devtools.site_cost")
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.splitlines()
     assert lines[0] == "real data (1 interleaved runs):"
