@@ -31,7 +31,7 @@ from ..project import Project
 from ..queries.saved import saved_queries
 from ..rdf.files import write_atomically
 from ..rdf.io import rdf_format
-from ..rdf.vocab import PREFIXES
+from ..rdf.vocab import PREFIXES, RDFS_LABEL
 from ..runtime.cores import usable_cores
 from ..runtime.progress import note
 from . import bare
@@ -234,7 +234,7 @@ def _describing(curie: str) -> list[Asked]:
     points at it, each with the label of the resource at its other end."""
     prefix, local = curie.split(":", 1)
     iri = f"<{PREFIXES[prefix]}{local}>"
-    label = "OPTIONAL { ?other <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    label = f"OPTIONAL {{ ?other {RDFS_LABEL} ?label }}"
     return [
         (f"SELECT ?p ?other ?label WHERE {{ {iri} ?p ?other {label} }}", {}),
         (f"SELECT ?other ?p ?label WHERE {{ ?other ?p {iri} {label} }}", {}),
