@@ -46,14 +46,22 @@ def project_copy(tmp_path: Path) -> Project:
     return Project(tmp_path)
 
 
-def run_palsov(*args: str, cwd: Path, timeout: float = 120, module: str = "palsov") -> subprocess.CompletedProcess[str]:
+def run_palsov(
+    *args: str,
+    cwd: Path,
+    timeout: float = 120,
+    module: str = "palsov",
+    stdin: str | None = None,
+    **env_vars: str,
+) -> subprocess.CompletedProcess[str]:
     """Run the command line (or another of palsov's modules: a benchmark) as a user would, in its
-    own process."""
-    env = {k: v for k, v in os.environ.items() if k != "PALSOV_ROOT"}
+    own process: `stdin` on its standard input, `env_vars` added to its environment."""
+    env = {**{k: v for k, v in os.environ.items() if k != "PALSOV_ROOT"}, **env_vars}
     return subprocess.run(
         [sys.executable, "-m", module, *args],
         cwd=cwd,
         env=env,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,

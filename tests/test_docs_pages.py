@@ -3,9 +3,6 @@ concept with what each carries (CAMEO codes, scores); both are byte-identical wh
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,7 +13,7 @@ from palsov.publish.ontology_page import ONTOLOGY_PAGE, VOCABULARIES_PAGE, rende
 from palsov.rdf.graph import KnowledgeGraph
 from palsov.rdf.vocab import CC_BY_SA, ONTOLOGY, PREFIXES
 
-from .conftest import ROOT
+from .conftest import ROOT, run_palsov
 
 
 class Page(HTMLParser):
@@ -138,16 +135,7 @@ def test_the_pages_are_byte_identical_across_runs_and_hash_seeds(project: Projec
     written = []
     for seed in ("1", "2"):
         out = tmp_path / seed / ONTOLOGY_PAGE
-        env = {**{k: v for k, v in os.environ.items() if k != "PALSOV_ROOT"}, "PYTHONHASHSEED": seed}
-        result = subprocess.run(
-            [sys.executable, "-m", "palsov", "docs", "--out", str(out)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        result = run_palsov("docs", "--out", str(out), cwd=ROOT, PYTHONHASHSEED=seed)
         assert result.returncode == 0, result.stderr
         written.append({name: (out.parent / name).read_bytes() for name in (ONTOLOGY_PAGE, VOCABULARIES_PAGE)})
     assert written[0] == written[1]

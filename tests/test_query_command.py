@@ -27,7 +27,7 @@ from palsov.queries.show import ELLIPSIS, GAP, layout, render, results_rows
 from palsov.rdf.graph import KnowledgeGraph
 from palsov.rdf.vocab import ID, PREFIXES
 
-from .conftest import ROOT
+from .conftest import ROOT, run_palsov
 from .servers import Reply, fault_server, oxigraph_server
 
 WIKIDATA = "https://query.wikidata.org/sparql"
@@ -50,16 +50,7 @@ def wikidata() -> Iterator[str]:
 
 
 def palsov(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "palsov", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={k: v for k, v in os.environ.items() if k != "PALSOV_ROOT"},
-    )
+    return run_palsov(*args, cwd=cwd, stdin=stdin)
 
 
 def rows_of(data: str | bytes, format: ox.QueryResultsFormat) -> list[dict[str, str]]:
