@@ -361,3 +361,14 @@ def test_palsov_queries_in_a_pipe_is_one_line_a_query() -> None:
     for query in QUERIES:
         assert by_name[query.name][1] == " ".join(query.summary.split())
     assert f"event={ID}event/" in by_name["cq-event-participants"][2]  # whole, not shortened
+
+
+def test_a_header_that_is_not_yaml_is_one_line_and_exit_2_every_time(tmp_path: Path) -> None:
+    """A header PyYAML cannot read is refused, the first time and again (what failed is not kept
+    in the header cache)."""
+    broken = tmp_path / "broken.rq"
+    broken.write_text("#+ summary: [unclosed\nSELECT * WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    for _ in range(2):
+        result = palsov("query", str(broken), "--format", "csv")
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr == f"palsov: error: {broken}: line 1: the #+ header is not valid YAML\n"
